@@ -1,0 +1,62 @@
+/**
+ * The message protocol between the UI thread and the training worker, typed once and shared.
+ * Every worker→UI message carries the `session` it belongs to (bumped by every reset), so the UI
+ * drops stale messages; run-specific messages also carry their `run`.
+ */
+import type { CenterUpdateRule } from '../train/centerLoss';
+import type { ModelId } from '../train/presets';
+
+export type RunId = 'softmax' | 'center';
+export const RUN_IDS: readonly RunId[] = ['softmax', 'center'];
+export type BackendName = 'webgpu' | 'webgl' | 'cpu';
+
+export interface RunConfig {
+  model: ModelId;
+  seed: number;
+  lr: number;
+  lambda: number; // applies to the 'center' run; 'softmax' is always 0
+  alpha: number;
+  update: CenterUpdateRule;
+}
+
+export type ToWorker =
+  | { type: 'init'; dataBase: string; backend: 'auto' | BackendName; config: RunConfig; autoModel: boolean }
+  | { type: 'train' }
+  | { type: 'pause' }
+  | { type: 'step' }
+  | { type: 'reset'; config: RunConfig }
+  | { type: 'set'; patch: Partial<Pick<RunConfig, 'lambda' | 'alpha' | 'lr' | 'update'>> }
+  | { type: 'debug-memory' };
+
+export interface RunMetrics {
+  step: number;
+  /** Softmax cross-entropy of the last batch. */
+  softmaxLoss: number;
+  /** Raw center loss L_C of the last batch (not weighted by λ). */
+  centerLoss: number;
+  lambda: number;
+  alpha: number;
+  /** Accuracy on the probe set, 0..1. */
+  accuracy: number;
+  stepsPerSec: number;
+}
+
+export type FromWorker =
+  | { type: 'progress'; session: number; file: string; loaded: number; total: number }
+  | {
+      type: 'ready'; session: number; backend: BackendName; adapter: string; software: boolean;
+      fallbackReason?: string; model: ModelId; modelReason?: string;
+      probeLabels: Uint8Array; probeSize: number;
+    }
+  | {
+      type: 'snapshot'; session: number; run: RunId; metrics: RunMetrics;
+      /** [N×2] probe embeddings, row-major, in probe order. Transferred. */
+      points: Float32Array;
+      /** [K×2] class centers. Transferred. */
+      centers: Float32Array;
+      /** [N] predicted class per probe point. Transferred. */
+      predictions: Uint8Array;
+    }
+  | { type: 'status'; session: number; training: boolean }
+  | { type: 'memory'; session: number; numTensors: number; numBytes: number; step: number }
+  | { type: 'error'; session: number; message: string; file?: string; fatal: boolean };
