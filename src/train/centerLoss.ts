@@ -36,14 +36,15 @@ export interface CenterLossOps {
 export const composedCenterLoss: CenterLossOps = {
   id: 'composed',
   loss(x, y, c) {
-    const f = tf.customGrad((xIn: tf.Tensor, save: tf.GradSaveFunc) => {
-      const xx = xIn as tf.Tensor2D;
+    const f = tf.customGrad((...args: (tf.Tensor | tf.GradSaveFunc)[]) => {
+      const xx = args[0] as tf.Tensor2D;
+      const save = args[1] as tf.GradSaveFunc;
       const diff = tf.sub(xx, tf.gather(c, y));
       save([diff]);
       const value = tf.div(tf.sum(tf.square(diff)), 2 * xx.shape[0]) as tf.Scalar;
       return {
         value,
-        gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => tf.mul(dy, tf.div(saved[0], xx.shape[0])),
+        gradFunc: (dy: tf.Scalar, saved: tf.Tensor[]) => tf.mul(dy, tf.div(saved[0], xx.shape[0])),
       };
     });
     return f(x) as tf.Scalar;

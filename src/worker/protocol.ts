@@ -11,7 +11,8 @@ export const RUN_IDS: readonly RunId[] = ['softmax', 'center'];
 export type BackendName = 'webgpu' | 'webgl' | 'cpu';
 
 export interface RunConfig {
-  model: ModelId;
+  /** 'auto' lets the worker pick for the backend it got (LeNet++ on a real GPU, else tiny). */
+  model: ModelId | 'auto';
   seed: number;
   lr: number;
   lambda: number; // applies to the 'center' run; 'softmax' is always 0
@@ -20,13 +21,12 @@ export interface RunConfig {
 }
 
 export type ToWorker =
-  | { type: 'init'; dataBase: string; backend: 'auto' | BackendName; config: RunConfig; autoModel: boolean }
+  | { type: 'init'; dataBase: string; backend: 'auto' | BackendName; config: RunConfig }
   | { type: 'train' }
   | { type: 'pause' }
   | { type: 'step' }
   | { type: 'reset'; config: RunConfig }
-  | { type: 'set'; patch: Partial<Pick<RunConfig, 'lambda' | 'alpha' | 'lr' | 'update'>> }
-  | { type: 'debug-memory' };
+  | { type: 'set'; patch: Partial<Pick<RunConfig, 'lambda' | 'alpha' | 'lr' | 'update'>> };
 
 export interface RunMetrics {
   step: number;
@@ -39,6 +39,8 @@ export interface RunMetrics {
   /** Accuracy on the probe set, 0..1. */
   accuracy: number;
   stepsPerSec: number;
+  /** True once loss or weights went NaN/Inf; the run then stops stepping. */
+  diverged: boolean;
 }
 
 export type FromWorker =
@@ -56,7 +58,10 @@ export type FromWorker =
       centers: Float32Array;
       /** [N] predicted class per probe point. Transferred. */
       predictions: Uint8Array;
+      /** tf.memory().numTensors in the worker when the snapshot was taken. */
+      numTensors: number;
+      /** Steps between snapshots right now (adaptive, so probing stays ≤ 20% of the time). */
+      probeEvery: number;
     }
-  | { type: 'status'; session: number; training: boolean }
-  | { type: 'memory'; session: number; numTensors: number; numBytes: number; step: number }
+  | { type: 'status'; session: number; training: boolean; model: ModelId; modelReason?: string }
   | { type: 'error'; session: number; message: string; file?: string; fatal: boolean };

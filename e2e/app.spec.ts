@@ -1,0 +1,167 @@
+/**
+ * The whole experience as a user drives it: one trained page is reused across the checks (serial),
+ * served from a sub-path of a local static server, in headless Chromium with WebGPU (SwiftShader).
+ */
+import { test, expect, chromium, type Browser, type Page, type Download } from '@playwright/test';
+import { readFile, mkdir, copyFile } from 'node:fs/promises';
+import { resolve } from 'node:path';
+import { serveStatic } from './serve';
+import { chromiumArgs, executablePath } from './browser';
+import { compactness } from '../src/train/metrics';
+
+const ROOT = resolve(__dirname, '../dist-e2e');
+const TRAIN_STEPS = 300;
+
+interface Exported {
+  run: string; step: number; lambda: number; alpha: number; model: string;
+  labels: number[]; points: [number, number][]; centers: [number, number][];
+}
+
+async function readDownload(d: Download): Promise<Exported> {
+  return JSON.parse(await readFile(await d.path(), 'utf8')) as Exported;
+}
+
+function stepOf(text: string | null): number {
+  const m = /step (\d+)/.exec(text ?? '');
+  return m ? Number(m[1]) : -1;
+}
+
+async function steps(page: Page): Promise<[number, number]> {
+  return [
+    stepOf(await page.getByTestId('readout-softmax').textContent()),
+    stepOf(await page.getByTestId('readout-center').textContent()),
+  ];
+}
+
+test.describe.serial('Flock on WebGPU', () => {
+  let server: Awaited<ReturnType<typeof serveStatic>>;
+  let browser: Browser;
+  let page: Page;
+  const foreign: string[] = [];
+  let tensorsEarly = -1;
+
+  test.beforeAll(async () => {
+    server = await serveStatic(ROOT, '/some/path/');
+    browser = await chromium.launch({ executablePath: executablePath(), args: chromiumArgs(true) });
+    page = await browser.newPage({ viewport: { width: 1440, height: 900 }, acceptDownloads: true });
+    const origin = new URL(server.url).origin;
+    page.on('request', (r) => {
+      const u = r.url();
+      if (!u.startsWith(origin) && !u.startsWith('data:') && !u.startsWith('blob:')) foreign.push(u);
+    });
+    page.on('pageerror', (e) => console.log('[pageerror]', e.message));
+    page.on('console', (m) => { if (m.type() === 'error') console.log('[console]', m.text()); });
+  });
+
+  test.afterAll(async () => {
+    await browser?.close();
+    await server?.close();
+  });
+
+  test('loads MNIST from the sub-path and shows the WebGPU backend', async () => {
+    await page.goto(`${server.url}?model=tiny&seed=1`);
+    await expect(page.getByRole('heading', { name: 'Flock' })).toBeVisible();
+    await expect(page.getByTestId('backend')).toContainText('WebGPU', { timeout: 120_000 });
+    await expect(page.getByRole('button', { name: 'Train' })).toBeEnabled({ timeout: 120_000 });
+    await expect(page.getByRole('region', { name: 'Softmax only' })).toBeVisible();
+    await expect(page.getByRole('region', { name: 'Softmax + center loss' })).toBeVisible();
+    await expect(page.getByTestId('fallback-banner')).toHaveCount(0);
+    expect(server.requests.some((r) => r.endsWith('/some/path/data/train-images-idx3-ubyte.gz'))).toBe(true);
+  });
+
+  test('Train: both panels receive embeddings and their step counters advance', async () => {
+    await page.getByRole('button', { name: 'Train' }).click();
+    await expect(page.getByRole('button', { name: 'Pause' })).toBeVisible();
+    await expect.poll(async () => Math.min(...(await steps(page))), { timeout: 180_000 }).toBeGreaterThanOrEqual(20);
+    const tensors = await page.getByTestId('tensors-center').textContent();
+    tensorsEarly = Number(tensors);
+    expect(tensorsEarly).toBeGreaterThan(0);
+  });
+
+  test(`after ${TRAIN_STEPS} steps the center-loss embeddings are markedly more compact`, async () => {
+    await expect.poll(async () => Math.min(...(await steps(page))), { timeout: 600_000, intervals: [2000] })
+      .toBeGreaterThanOrEqual(TRAIN_STEPS);
+    await page.getByRole('button', { name: 'Pause' }).click();
+    await expect(page.getByRole('button', { name: 'Train' })).toBeVisible();
+    const exported: Record<string, Exported> = {};
+    for (const name of ['Softmax only', 'Softmax + center loss']) {
+      const region = page.getByRole('region', { name, exact: true });
+      const [download] = await Promise.all([page.waitForEvent('download'), region.getByRole('button', { name: 'Export embeddings' }).click()]);
+      const doc = await readDownload(download);
+      exported[doc.run] = doc;
+      expect(doc.labels.length).toBe(2000);
+      expect(doc.points.length).toBe(2000);
+      expect(doc.centers.length).toBe(10);
+      expect(doc.model).toBe('tiny');
+      expect(doc.step).toBeGreaterThanOrEqual(TRAIN_STEPS);
+    }
+    expect(exported.softmax.lambda).toBe(0);
+    expect(exported.center.lambda).toBeGreaterThan(0);
+    const flat = (d: Exported) => d.points.flat();
+    const cs = compactness(flat(exported.softmax), exported.softmax.labels);
+    const cc = compactness(flat(exported.center), exported.center.labels);
+    console.log(`compactness softmax ${cs.toFixed(3)} center ${cc.toFixed(3)} ratio ${(cc / cs).toFixed(2)}`);
+    expect(cc).toBeLessThan(0.6 * cs);
+    // Tensor count is flat across training (no leak).
+    expect(Number(await page.getByTestId('tensors-center').textContent())).toBe(tensorsEarly);
+    await mkdir(resolve(__dirname, '../docs'), { recursive: true });
+    await page.screenshot({ path: resolve(__dirname, 'artifacts/flock-1440.png'), fullPage: true });
+    if (process.env.UPDATE_SCREENSHOT) await copyFile(resolve(__dirname, 'artifacts/flock-1440.png'), resolve(__dirname, '../docs/screenshot.png'));
+  });
+
+  test('moving λ with the keyboard updates the URL and does not reset the step counter', async () => {
+    const before = await steps(page);
+    const slider = page.getByRole('slider', { name: /λ/ });
+    await slider.focus();
+    await page.keyboard.press('ArrowRight');
+    await expect(page.getByTestId('lambda-value')).toHaveText('0.2');
+    await expect.poll(() => new URL(page.url()).searchParams.get('lambda')).toBe('0.2');
+    await page.getByRole('button', { name: 'Step' }).click();
+    await expect.poll(async () => (await steps(page))[1]).toBeGreaterThan(before[1]);
+    await expect(page.getByRole('region', { name: 'Softmax + center loss' }).getByText(/^λ/).locator('..')).toContainText('0.2');
+    const alpha = page.getByRole('slider', { name: /α/ });
+    await alpha.focus();
+    await page.keyboard.press('ArrowLeft');
+    await expect.poll(() => new URL(page.url()).searchParams.get('alpha')).toBe('0.45');
+  });
+
+  test('no request leaves the page origin', async () => {
+    expect(foreign).toEqual([]);
+  });
+});
+
+test('garbage URL parameters show a notice and safe values', async ({ browser }) => {
+  const server = await serveStatic(ROOT, '/flock/');
+  try {
+    const page = await browser.newPage();
+    await page.goto(`${server.url}?lambda=abc&alpha=-3&model=%3Cscript%3E&seed=1.5&unknown=1`);
+    const notices = page.getByTestId('notices');
+    await expect(notices).toContainText('lambda');
+    await expect(notices).toContainText('alpha');
+    await expect(notices).toContainText('model');
+    await expect(page.getByTestId('lambda-value')).toHaveText('0.1');
+    await expect(page.getByTestId('alpha-value')).toHaveText('0');
+    await page.getByRole('button', { name: 'Dismiss' }).click();
+    await expect(notices).toHaveCount(0);
+    await page.close();
+  } finally {
+    await server.close();
+  }
+});
+
+test('without WebGPU the app falls back, says so, and trains', async () => {
+  const server = await serveStatic(ROOT, '/flock/');
+  const plain = await chromium.launch({ executablePath: executablePath(), args: chromiumArgs(false) });
+  try {
+    const page = await plain.newPage();
+    await page.goto(`${server.url}?model=tiny`);
+    await expect(page.getByTestId('fallback-banner')).toBeVisible({ timeout: 120_000 });
+    await expect(page.getByTestId('fallback-banner')).toContainText(/WebGL|CPU/);
+    await expect(page.getByTestId('backend')).not.toContainText('WebGPU');
+    await page.getByRole('button', { name: 'Train' }).click();
+    await expect.poll(async () => Math.min(...(await steps(page))), { timeout: 120_000 }).toBeGreaterThanOrEqual(5);
+  } finally {
+    await plain.close();
+    await server.close();
+  }
+});

@@ -1,0 +1,67 @@
+#!/usr/bin/env node
+/**
+ * `npm test`: every suite, then one closing line "N passed, N failed" summing them all.
+ *   1. type-check (UI and worker configs)  2. Vitest unit tests (Node, tfjs CPU backend)
+ *   3. build the e2e site (dist-e2e/)       4. Playwright e2e (headless Chromium, WebGPU via SwiftShader)
+ *   5. benchmark smoke (one short window per case) — so `npm run bench` cannot rot.
+ * Set FLOCK_SKIP_E2E=1 to stop after the unit tests.
+ */
+import { spawnSync } from 'node:child_process';
+import { existsSync, readFileSync, mkdirSync } from 'node:fs';
+
+mkdirSync('test-results', { recursive: true });
+let passed = 0;
+let failed = 0;
+const t0 = Date.now();
+
+function run(label, cmd, args, env = {}) {
+  const t = Date.now();
+  console.log(`\n=== ${label}: ${cmd} ${args.join(' ')}`);
+  const r = spawnSync(cmd, args, { stdio: 'inherit', env: { ...process.env, ...env } });
+  console.log(`=== ${label}: exit ${r.status} in ${((Date.now() - t) / 1000).toFixed(0)} s`);
+  return r.status === 0;
+}
+
+function countVitest(file) {
+  if (!existsSync(file)) return false;
+  const j = JSON.parse(readFileSync(file, 'utf8'));
+  passed += j.numPassedTests;
+  failed += j.numFailedTests;
+  return true;
+}
+
+function countPlaywright(file) {
+  if (!existsSync(file)) return false;
+  const s = JSON.parse(readFileSync(file, 'utf8')).stats;
+  passed += s.expected;
+  failed += s.unexpected + s.flaky;
+  return true;
+}
+
+// 1. Type-check counts as one check.
+if (run('typecheck', 'npx', ['tsc', '-p', 'tsconfig.json']) && run('typecheck worker', 'npx', ['tsc', '-p', 'tsconfig.worker.json'])) passed++;
+else failed++;
+
+// 2. Unit tests.
+const unitOk = run('unit', 'npx', ['vitest', 'run', '--reporter=default', '--reporter=json', '--outputFile=test-results/unit.json']);
+if (!countVitest('test-results/unit.json')) failed++;
+else if (!unitOk && failed === 0) failed++;
+
+if (!process.env.FLOCK_SKIP_E2E) {
+  // 3–4. Build the e2e site, then the browser suite.
+  if (!run('build e2e', 'npx', ['vite', 'build', '--mode', 'e2e'])) failed++;
+  else {
+    const e2eOk = run('e2e', 'npx', ['playwright', 'test']);
+    if (!countPlaywright('test-results/e2e.json')) failed++;
+    else if (!e2eOk && failed === 0) failed++;
+  }
+  // 5. Benchmark smoke.
+  if (existsSync('scripts/bench.mjs')) {
+    if (run('bench smoke', 'node', ['scripts/bench.mjs', '--smoke'])) passed++;
+    else failed++;
+  }
+}
+
+console.log(`\nall suites in ${((Date.now() - t0) / 60000).toFixed(1)} min`);
+console.log(`${passed} passed, ${failed} failed`);
+process.exit(failed ? 1 : 0);

@@ -1,0 +1,453 @@
+/**
+ * Center loss as hand-written WGSL kernels for the tfjs WebGPU backend (the `CenterLossOps` with
+ * id 'wgsl'); `composedCenterLoss` in centerLoss.ts is the reference it must match and the fallback
+ * on every other backend. DOM-free: it runs inside the training worker.
+ *
+ * Kernels (all registered for backendName 'webgpu', run through `backend.runWebGPUProgram`):
+ *
+ *   FlockCenterLossForward  x[B,D], y[B], c[K,D] →
+ *       mode 'loss':  L_C = Σ_i ‖x_i − c_{y_i}‖² / (2B), shape []                       (1 dispatch)
+ *       mode 'fused': [B·D + 1] = ((x − c_y)/B flattened, L_C)                            (1 dispatch)
+ *   FlockCenterLossGrad     mode 'inputs': x, y, c, dy → dy·(x − c_y)/B, [B,D]           (1 dispatch)
+ *                           mode 'packed': packed[B·D+1], dy → dy·packed[0:B·D], [B,D]   (1 dispatch)
+ *   FlockCenterUpdate       x, y, c → mode 'eq4' | 'autograd' | 'delta' → [K,D],
+ *                           mode 'counts' → n_j, [K]                                      (1 dispatch)
+ *
+ * Why two forward variants: a tfjs WebGPU program has exactly one output buffer, and tfjs has no
+ * zero-copy slice on WebGPU (Slice is its own dispatch). The 'fused' forward computes the loss and
+ * the Eq. 3 gradient in one dispatch, but then the scalar loss must be sliced out (+1 dispatch) and
+ * the backward pass still needs one dispatch to multiply by dy, so a training step costs
+ * 1 + 1 + 1 + 1 (centers) = 4 dispatches. The 'split' forward (default) writes the scalar directly
+ * and recomputes x − c_y in the backward kernel together with the dy multiply: 1 + 1 + 1 = 3
+ * dispatches, which is the minimum for three separate output tensors (loss, grad, new centers).
+ * Both give the same numbers; the harness (e2e/harness/kernel.ts) measures both.
+ */
+import * as tf from '@tensorflow/tfjs';
+import '@tensorflow/tfjs-backend-webgpu';
+import type { WebGPUBackend, WebGPUProgram } from '@tensorflow/tfjs-backend-webgpu';
+import { composedCenterLoss, type CenterLossOps, type CenterUpdateRule } from './centerLoss';
+
+export const KERNEL_FORWARD = 'FlockCenterLossForward';
+export const KERNEL_GRAD = 'FlockCenterLossGrad';
+export const KERNEL_UPDATE = 'FlockCenterUpdate';
+
+/** Invocations in the single workgroup of the forward kernel (power of two, ≤ 256 = WebGPU default limit). */
+const FORWARD_WG = 256;
+/** Invocations per class workgroup of the update kernel (power of two). */
+const UPDATE_WG = 64;
+/** Largest feature dimension the update kernel supports (workgroup memory: UPDATE_WG·(D+1)·4 bytes ≤ 16 KiB). */
+export const MAX_WGSL_DIM = 32;
+/** Elementwise kernels (gradient). */
+const ELEMENTWISE_WG = 64;
+
+export type ForwardMode = 'loss' | 'fused';
+export type GradMode = 'inputs' | 'packed';
+export type UpdateMode = CenterUpdateRule | 'delta' | 'counts';
+
+type ProgramUniforms = Array<{ type: string; data: number[] }>;
+
+// ---------------------------------------------------------------------------------------------
+// Programs. The header that tfjs generates (makeShader in webgpu_program.js) declares
+//   result (binding 0, the output), one `var<storage, read>` array per variableNames entry
+//   (float32 → array<f32>, int32 → array<i32>), and `uniforms` holding every input's shape/strides,
+//   outShape/outShapeStrides, `size` (when size: true) and then our `uniforms` string.
+// With a flat dispatchLayout ({x:[0]}) our code must define `fn main(index : i32)`; the private
+// copies `localId` / `workgroupId` of the builtins are available. Because those are module-scope
+// *private* variables, WGSL's uniformity analysis treats anything derived from them as
+// non-uniform: no `return` before a workgroupBarrier(), guards only wrap loads and stores.
+// A program object is single-use: runWebGPUProgram rewrites `shaderKey` (it appends ranks/dtypes).
+// ---------------------------------------------------------------------------------------------
+
+/** The tree reduction over `buf` (WG slots per lane) shared by both reducing kernels. */
+function treeReduceSnippet(buf: string, wg: number, lanes: number): string {
+  // Invariant before each round: slots [0, 2s) of every lane hold partial sums whose total is the
+  // lane's sum. Invocation t < s adds slot t + s into slot t, halving the live range; the barrier
+  // after each round makes those writes visible before the next round reads them. After log2(WG)
+  // rounds slot 0 holds the sum. `s` only depends on constants, so the loop (and the barrier
+  // inside it) is in uniform control flow; only the add is guarded by the invocation id.
+  const adds = Array.from({ length: lanes }, (_, l) =>
+    `${buf}[${l * wg}u + lid] = ${buf}[${l * wg}u + lid] + ${buf}[${l * wg}u + lid + s];`).join('\n          ');
+  return `
+      for (var s = ${wg / 2}u; s > 0u; s = s >> 1u) {
+        if (lid < s) {
+          ${adds}
+        }
+        workgroupBarrier();
+      }`;
+}
+
+/**
+ * Forward: one workgroup of FORWARD_WG invocations (dispatch [1,1,1]). Invocation t strides over
+ * the flattened B·D elements e = t, t+WG, …, computes diff = x[e] − c[y[e/D]][e%D], accumulates
+ * diff² privately (and in 'fused' mode stores diff/B at result[e]); then the WG partial sums are
+ * tree-reduced in workgroup memory and invocation 0 writes Σ/(2B). One workgroup keeps the whole
+ * reduction inside one dispatch (WGSL has no float atomics and workgroups cannot synchronise);
+ * it is O(B·D/WG) per invocation, i.e. a handful of iterations for the batches used here.
+ */
+class ForwardProgram implements WebGPUProgram {
+  variableNames = ['x', 'y', 'c'];
+  outputShape: number[];
+  shaderKey: string;
+  dispatchLayout = { x: [0] };
+  dispatch: [number, number, number] = [1, 1, 1];
+  workgroupSize: [number, number, number] = [FORWARD_WG, 1, 1];
+  constructor(batch: number, dim: number, private readonly mode: ForwardMode) {
+    this.outputShape = mode === 'fused' ? [batch * dim + 1] : [];
+    this.shaderKey = `flockCenterLossForward_${mode}_wg${FORWARD_WG}`;
+  }
+  getUserCode(): string {
+    const fused = this.mode === 'fused';
+    return `
+    var<workgroup> partial : array<f32, ${FORWARD_WG}>;
+
+    fn main(index : i32) {
+      let B = uniforms.xShape.x;
+      let D = uniforms.xShape.y;
+      let K = uniforms.cShape.x;
+      let n = B * D;
+      let lid = localId.x;
+      let fB = f32(B);
+      var acc = 0.0;
+      for (var e = i32(lid); e < n; e = e + ${FORWARD_WG}) {
+        let i = e / D;
+        let d = e - i * D;
+        let k = y[i];
+        var center = 0.0;
+        if (k >= 0 && k < K) {            // out-of-range labels read no memory (center 0)
+          center = c[k * D + d];
+        }
+        let diff = x[e] - center;
+        acc = acc + diff * diff;
+        ${fused ? 'result[e] = diff / fB;' : ''}
+      }
+      partial[lid] = acc;
+      workgroupBarrier();
+      ${treeReduceSnippet('partial', FORWARD_WG, 1)}
+      if (lid == 0u) {
+        result[${fused ? 'n' : '0'}] = partial[0] / (2.0 * fB);
+      }
+    }`;
+  }
+}
+
+/** Backward: one invocation per element of the [B,D] gradient; dy is the upstream scalar. */
+class GradProgram implements WebGPUProgram {
+  variableNames: string[];
+  outputShape: number[];
+  shaderKey: string;
+  dispatchLayout = { x: [0, 1] };
+  dispatch: [number, number, number];
+  workgroupSize: [number, number, number] = [ELEMENTWISE_WG, 1, 1];
+  size = true;
+  constructor(batch: number, dim: number, private readonly mode: GradMode) {
+    this.variableNames = mode === 'packed' ? ['g', 'dy'] : ['x', 'y', 'c', 'dy'];
+    this.outputShape = [batch, dim];
+    this.dispatch = [Math.ceil((batch * dim) / ELEMENTWISE_WG), 1, 1];
+    this.shaderKey = `flockCenterLossGrad_${mode}_wg${ELEMENTWISE_WG}`;
+  }
+  getUserCode(): string {
+    const body = this.mode === 'packed'
+      ? 'result[index] = dy[0] * g[index];'
+      : `let D = uniforms.xShape.y;
+        let K = uniforms.cShape.x;
+        let i = index / D;
+        let d = index - i * D;
+        let k = y[i];
+        var center = 0.0;
+        if (k >= 0 && k < K) {
+          center = c[k * D + d];
+        }
+        result[index] = dy[0] * ((x[index] - center) / f32(uniforms.xShape.x));`;
+    return `
+    fn main(index : i32) {
+      if (index < uniforms.size) {
+        ${body}
+      }
+    }`;
+  }
+}
+
+/**
+ * Center update: one workgroup per class (dispatch [K,1,1]), UPDATE_WG invocations each. Workgroup
+ * j reads c_j once; invocation t strides over the batch i = t, t+WG, … and, for samples with
+ * y_i = j, accumulates (c_j − x_i) (D lanes) and a count n_j in private memory. The WG partial
+ * sums of all D+1 lanes go to workgroup memory laid out lane-major (lane l, slot t at l·WG + t)
+ * and are tree-reduced together (treeReduceSnippet). Then invocations d < D write component d:
+ *   eq4:      c_j − α·S_j/(1+n_j)     (coef = α)
+ *   autograd: c_j − (αλ/B)·S_j        (coef = α·λ/B, computed on the host in float64 like the
+ *                                       composed path, then rounded to f32)
+ *   delta:    S_j/(1+n_j)             (Eq. 4)
+ *   counts:   n_j (output [K])
+ * Classes absent from the batch keep c_j (Δc = 0). D is baked into the WGSL (shaderKey has it).
+ */
+class UpdateProgram implements WebGPUProgram {
+  variableNames = ['x', 'y', 'c'];
+  outputShape: number[];
+  shaderKey: string;
+  dispatchLayout = { x: [0] };
+  dispatch: [number, number, number];
+  workgroupSize: [number, number, number] = [UPDATE_WG, 1, 1];
+  uniforms = 'coef : f32,';
+  constructor(classes: number, private readonly dim: number, private readonly mode: UpdateMode) {
+    this.outputShape = mode === 'counts' ? [classes] : [classes, dim];
+    this.dispatch = [classes, 1, 1];
+    this.shaderKey = `flockCenterUpdate_${mode}_d${dim}_wg${UPDATE_WG}`;
+  }
+  getUserCode(): string {
+    const D = this.dim;
+    const lanes = D + 1;
+    let write: string;
+    switch (this.mode) {
+      case 'eq4':
+        write = `result[j * DIM + d] = cj[d] - uniforms.coef * (red[u32(d) * WG + 0u] / (1.0 + count));`; break;
+      case 'autograd':
+        write = `result[j * DIM + d] = cj[d] - uniforms.coef * red[u32(d) * WG + 0u];`; break;
+      case 'delta':
+        write = `result[j * DIM + d] = red[u32(d) * WG + 0u] / (1.0 + count);`; break;
+      case 'counts':
+        write = `if (d == 0) { result[j] = count; }`; break;
+    }
+    return `
+    const DIM : i32 = ${D};
+    const WG : u32 = ${UPDATE_WG}u;
+    var<workgroup> red : array<f32, ${UPDATE_WG * lanes}>;
+
+    fn main(index : i32) {
+      let B = uniforms.xShape.x;
+      let K = uniforms.cShape.x;
+      let j = i32(workgroupId.x);
+      let lid = localId.x;
+      let valid = j < K;                  // guard (dispatch is exactly K, but never trust it)
+      var cj : array<f32, ${D}>;
+      var acc : array<f32, ${D}>;
+      var cnt = 0.0;
+      if (valid) {
+        for (var d = 0; d < DIM; d = d + 1) { cj[d] = c[j * DIM + d]; }
+      }
+      for (var i = i32(lid); i < B; i = i + i32(WG)) {
+        if (valid && y[i] == j) {
+          cnt = cnt + 1.0;
+          for (var d = 0; d < DIM; d = d + 1) { acc[d] = acc[d] + (cj[d] - x[i * DIM + d]); }
+        }
+      }
+      for (var d = 0; d < DIM; d = d + 1) { red[u32(d) * WG + lid] = acc[d]; }
+      red[${D}u * WG + lid] = cnt;
+      workgroupBarrier();
+      ${treeReduceSnippet('red', UPDATE_WG, lanes)}
+      let count = red[${D}u * WG + 0u];
+      if (valid) {
+        for (var d = i32(lid); d < DIM; d = d + i32(WG)) {
+          ${write}
+        }
+      }
+    }`;
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Loud failure on WGSL errors. WebGPU reports shader/pipeline errors asynchronously and tfjs only
+// logs them (outputs silently stay zero). The first run of every distinct program is wrapped in a
+// validation error scope; an error poisons that program so the *next* call throws, and is logged.
+// validateCenterLossKernels() does the same synchronously-awaited, for a startup check.
+// ---------------------------------------------------------------------------------------------
+
+const scopedOnce = new Set<string>();
+const poisoned = new Map<string, Error>();
+
+function wgslError(key: string, message: string): Error {
+  return new Error(`Flock center-loss WGSL program '${key}' failed WebGPU validation: ${message}`);
+}
+
+function run(
+  backend: WebGPUBackend, program: WebGPUProgram, inputs: tf.TensorInfo[], dtype: tf.DataType,
+  uniforms?: ProgramUniforms,
+): tf.TensorInfo {
+  const key = program.shaderKey + '|' + inputs.map((t) => t.shape.length).join(','); // before tfjs rewrites it
+  const bad = poisoned.get(key);
+  if (bad) throw bad;
+  if (scopedOnce.has(key)) return backend.runWebGPUProgram(program, inputs, dtype, uniforms);
+  scopedOnce.add(key);
+  const device = backend.device;
+  device.pushErrorScope('validation');
+  try {
+    return backend.runWebGPUProgram(program, inputs, dtype, uniforms);
+  } finally {
+    device.popErrorScope().then((err) => {
+      if (err) {
+        const e = wgslError(key, err.message);
+        poisoned.set(key, e);
+        console.error(e);
+      }
+    }, (e: unknown) => console.error(wgslError(key, String(e))));
+  }
+}
+
+function dims(x: tf.TensorInfo, y: tf.TensorInfo, c: tf.TensorInfo): { B: number; D: number; K: number } {
+  if (x.shape.length !== 2 || y.shape.length !== 1 || c.shape.length !== 2) {
+    throw new Error(`center loss: want x [B,D], y [B], c [K,D]; got ${x.shape}, ${y.shape}, ${c.shape}`);
+  }
+  const [B, D] = x.shape;
+  const [K, Dc] = c.shape;
+  if (y.shape[0] !== B || Dc !== D) throw new Error(`center loss: shapes disagree: x ${x.shape}, y ${y.shape}, c ${c.shape}`);
+  if (x.dtype !== 'float32' || c.dtype !== 'float32' || y.dtype !== 'int32') {
+    throw new Error(`center loss: want float32 x/c and int32 y; got ${x.dtype}, ${y.dtype}, ${c.dtype}`);
+  }
+  if (B < 1 || K < 1 || D < 1) throw new Error(`center loss: empty input (B=${B}, K=${K}, D=${D})`);
+  return { B, D, K };
+}
+
+const forwardKernel: tf.KernelFunc = ({ inputs, backend, attrs }) => {
+  const { x, y, c } = inputs as { x: tf.TensorInfo; y: tf.TensorInfo; c: tf.TensorInfo };
+  const { B, D } = dims(x, y, c);
+  const mode = (attrs?.mode ?? 'loss') as ForwardMode;
+  return run(backend as WebGPUBackend, new ForwardProgram(B, D, mode), [x, y, c], 'float32');
+};
+
+const gradKernel: tf.KernelFunc = ({ inputs, backend, attrs }) => {
+  const mode = (attrs?.mode ?? 'inputs') as GradMode;
+  const b = backend as WebGPUBackend;
+  if (mode === 'packed') {
+    const { g, dy } = inputs as { g: tf.TensorInfo; dy: tf.TensorInfo };
+    const B = attrs?.batch as number;
+    const D = attrs?.dim as number;
+    if (g.shape.length !== 1 || g.shape[0] !== B * D + 1) throw new Error(`center loss grad: packed shape ${g.shape}`);
+    return run(b, new GradProgram(B, D, 'packed'), [g, dy], 'float32');
+  }
+  const { x, y, c, dy } = inputs as { x: tf.TensorInfo; y: tf.TensorInfo; c: tf.TensorInfo; dy: tf.TensorInfo };
+  const { B, D } = dims(x, y, c);
+  return run(b, new GradProgram(B, D, 'inputs'), [x, y, c, dy], 'float32');
+};
+
+const updateKernel: tf.KernelFunc = ({ inputs, backend, attrs }) => {
+  const { x, y, c } = inputs as { x: tf.TensorInfo; y: tf.TensorInfo; c: tf.TensorInfo };
+  const { D, K } = dims(x, y, c);
+  if (D > MAX_WGSL_DIM) throw new Error(`center loss WGSL: D=${D} > ${MAX_WGSL_DIM} is not supported; use composedCenterLoss`);
+  const mode = attrs?.mode as UpdateMode;
+  const coef = (attrs?.coef ?? 0) as number;
+  return run(backend as WebGPUBackend, new UpdateProgram(K, D, mode), [x, y, c], 'float32',
+    [{ type: 'float32', data: [coef] }]);
+};
+
+/** Registers the three kernels for the 'webgpu' backend. Idempotent. */
+export function registerCenterLossKernels(): void {
+  const configs: Array<[string, tf.KernelFunc]> = [
+    [KERNEL_FORWARD, forwardKernel], [KERNEL_GRAD, gradKernel], [KERNEL_UPDATE, updateKernel],
+  ];
+  for (const [kernelName, kernelFunc] of configs) {
+    if (!tf.getKernel(kernelName, 'webgpu')) tf.registerKernel({ kernelName, backendName: 'webgpu', kernelFunc });
+  }
+}
+
+export interface WgslCenterLossOptions {
+  /** 'split' (default): 3 dispatches per training step; 'fused': loss+gradient in one dispatch, 4 per step. */
+  forward?: 'split' | 'fused';
+}
+
+/** The WGSL implementation. Only valid while the active backend is 'webgpu'. */
+export function createWgslCenterLoss(options: WgslCenterLossOptions = {}): CenterLossOps & {
+  /** n_j per class from the update kernel ('counts' mode), [K]. */
+  classCounts(y: tf.Tensor1D, x: tf.Tensor2D, c: tf.Tensor2D): tf.Tensor1D;
+} {
+  registerCenterLossKernels();
+  const fusedForward = options.forward === 'fused';
+  const update = (x: tf.Tensor, y: tf.Tensor, c: tf.Tensor, mode: UpdateMode, coef: number) =>
+    tf.engine().runKernel(KERNEL_UPDATE, { x, y, c }, { mode, coef }) as tf.Tensor;
+
+  return {
+    id: 'wgsl',
+    loss(x, y, c) {
+      const f = tf.customGrad<tf.Scalar>((...args: Array<tf.Tensor | tf.GradSaveFunc>) => {
+        const xIn = args[0] as tf.Tensor;
+        const save = args[1] as tf.GradSaveFunc;
+        if (fusedForward) {
+          const [B, D] = xIn.shape as [number, number];
+          const packed = tf.engine().runKernel(KERNEL_FORWARD, { x: xIn, y, c }, { mode: 'fused' }) as tf.Tensor1D;
+          save([packed]); // kept (cloned) only when a gradient tape is recording
+          const value = tf.reshape(tf.slice(packed, [B * D], [1]), []) as tf.Scalar;
+          return {
+            value,
+            gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) =>
+              tf.engine().runKernel(KERNEL_GRAD, { g: saved[0], dy }, { mode: 'packed', batch: B, dim: D }) as tf.Tensor,
+          };
+        }
+        save([xIn, y, c]);
+        const value = tf.engine().runKernel(KERNEL_FORWARD, { x: xIn, y, c }, { mode: 'loss' }) as tf.Scalar;
+        return {
+          value,
+          gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) =>
+            tf.engine().runKernel(KERNEL_GRAD, { x: saved[0], y: saved[1], c: saved[2], dy }, { mode: 'inputs' }) as tf.Tensor,
+        };
+      });
+      return f(x) as tf.Scalar;
+    },
+    deltaC(x, y, c) {
+      return update(x, y, c, 'delta', 0) as tf.Tensor2D;
+    },
+    updatedCenters(x, y, c, alpha, lambda, rule) {
+      if (rule === 'eq4') return update(x, y, c, 'eq4', alpha) as tf.Tensor2D;
+      if (rule === 'autograd') return update(x, y, c, 'autograd', (alpha * lambda) / x.shape[0]) as tf.Tensor2D;
+      throw new Error(`unknown center update rule '${String(rule)}'`);
+    },
+    classCounts(y, x, c) {
+      return update(x, y, c, 'counts', 0) as tf.Tensor1D;
+    },
+  };
+}
+
+let wgslDefault: CenterLossOps | null = null;
+
+/** The WGSL implementation on 'webgpu', `composedCenterLoss` on every other backend. */
+export function centerLossFor(backendName: string): CenterLossOps {
+  if (backendName !== 'webgpu') return composedCenterLoss;
+  wgslDefault ??= createWgslCenterLoss();
+  return wgslDefault;
+}
+
+/**
+ * Runs every kernel variant once for each feature dimension in `dimsToCheck` (on the current
+ * backend, which must be 'webgpu') inside a WebGPU validation error scope, waits for the results,
+ * and throws if WebGPU reported an error or the results disagree with `composedCenterLoss`
+ * (relative 1e-3: a smoke test against silently-zero outputs, not the precision test).
+ */
+export async function validateCenterLossKernels(dimsToCheck: number[] = [2]): Promise<void> {
+  if (tf.getBackend() !== 'webgpu') throw new Error(`validateCenterLossKernels: backend is '${tf.getBackend()}', not webgpu`);
+  registerCenterLossKernels();
+  const device = (tf.backend() as WebGPUBackend).device;
+  const split = createWgslCenterLoss({ forward: 'split' });
+  const fused = createWgslCenterLoss({ forward: 'fused' });
+  const ref = composedCenterLoss;
+  for (const D of dimsToCheck) {
+    const B = 5;
+    const K = 3;
+    device.pushErrorScope('validation');
+    const pairs = tf.tidy(() => {
+      const x = tf.tensor2d(Array.from({ length: B * D }, (_, i) => Math.sin(i + 1) * 2), [B, D]);
+      const y = tf.tensor1d([0, 2, 0, 2, 2], 'int32'); // class 1 absent
+      const c = tf.tensor2d(Array.from({ length: K * D }, (_, i) => Math.cos(i) * 0.5), [K, D]);
+      const dy = tf.scalar(0.7);
+      const both = (ops: CenterLossOps): tf.Tensor[] => {
+        const { value, grad } = tf.valueAndGrad((xx: tf.Tensor) => ops.loss(xx as tf.Tensor2D, y, c))(x, dy);
+        return [value, grad, ops.deltaC(x, y, c), ops.updatedCenters(x, y, c, 0.5, 0.1, 'eq4'),
+          ops.updatedCenters(x, y, c, 0.5, 0.1, 'autograd')];
+      };
+      const want = both(ref);
+      const out: Array<[string, tf.Tensor, tf.Tensor]> = [];
+      for (const [name, ops] of [['split', split], ['fused', fused]] as const) {
+        both(ops).forEach((t, i) => out.push([`${name}#${i}`, t, want[i]]));
+      }
+      out.push(['counts', split.classCounts(y, x, c), tf.tensor1d([2, 0, 3])]);
+      return out;
+    });
+    const values = await Promise.all(pairs.map(([, a, b]) => Promise.all([a.data(), b.data()])));
+    const err = await device.popErrorScope();
+    tf.dispose(pairs.flatMap(([, a, b]) => [a, b]));
+    if (err) throw wgslError(`D=${D}`, err.message);
+    values.forEach(([a, b], i) => {
+      for (let k = 0; k < b.length; k++) {
+        if (!(Math.abs(a[k] - b[k]) <= 1e-3 * Math.max(1, Math.abs(b[k])))) {
+          throw new Error(`Flock center-loss WGSL self-check failed (D=${D}, ${pairs[i][0]}[${k}]: ${a[k]} vs ${b[k]})`);
+        }
+      }
+    });
+  }
+}

@@ -1,0 +1,120 @@
+/**
+ * The networks, as plain tf.Variables and ops (no tf.layers), so that both runs can start from
+ * exactly the same weights, the center loss can hook its explicit gradient onto the embedding,
+ * and checkpoints are a flat list of named tensors. DOM-free: runs in the worker and in Node.
+ *
+ * LeNet++ (Wen et al. 2016): 3 stages × [conv5×5(pad 2)+PReLU]×2, 2×2 max-pool after each stage
+ * (28→14→7→3), dense 1152→2 + PReLU (the 2-D embedding), dense 2→10 without bias.
+ * PReLU has one learnable slope per layer, initialised to 0.25 (PyTorch's nn.PReLU()).
+ */
+import * as tf from '@tensorflow/tfjs';
+import { mulberry32 } from '../data/batcher';
+import { EMBED_DIM, NUM_CLASSES, type ModelPreset } from './presets';
+
+export interface WeightSpec { name: string; shape: number[]; values: Float32Array }
+
+/** PyTorch's default init for conv/linear weights and biases: U(−1/√fan_in, 1/√fan_in). */
+function uniform(rand: () => number, n: number, bound: number): Float32Array {
+  const out = new Float32Array(n);
+  for (let i = 0; i < n; i++) out[i] = (rand() * 2 - 1) * bound;
+  return out;
+}
+
+/** Layer list of a preset, in forward order. */
+export function layerShapes(p: ModelPreset): { name: string; shape: number[]; fanIn: number; kind: 'w' | 'b' | 'prelu' }[] {
+  const out: { name: string; shape: number[]; fanIn: number; kind: 'w' | 'b' | 'prelu' }[] = [];
+  let cin = 1;
+  let side = 28;
+  p.stages.forEach((cout, s) => {
+    for (let k = 0; k < 2; k++) {
+      const n = `conv${s + 1}_${k + 1}`;
+      out.push({ name: `${n}/w`, shape: [5, 5, cin, cout], fanIn: 25 * cin, kind: 'w' });
+      out.push({ name: `${n}/b`, shape: [cout], fanIn: 25 * cin, kind: 'b' });
+      out.push({ name: `${n}/prelu`, shape: [], fanIn: 0, kind: 'prelu' });
+      cin = cout;
+    }
+    side = Math.floor(side / 2);
+  });
+  let width = p.stages.length ? side * side * cin : 784;
+  p.hidden.forEach((h, i) => {
+    out.push({ name: `fc${i + 1}/w`, shape: [width, h], fanIn: width, kind: 'w' });
+    out.push({ name: `fc${i + 1}/b`, shape: [h], fanIn: width, kind: 'b' });
+    out.push({ name: `fc${i + 1}/prelu`, shape: [], fanIn: 0, kind: 'prelu' });
+    width = h;
+  });
+  out.push({ name: 'ip1/w', shape: [width, EMBED_DIM], fanIn: width, kind: 'w' });
+  out.push({ name: 'ip1/b', shape: [EMBED_DIM], fanIn: width, kind: 'b' });
+  out.push({ name: 'ip1/prelu', shape: [], fanIn: 0, kind: 'prelu' });
+  out.push({ name: 'ip2/w', shape: [EMBED_DIM, NUM_CLASSES], fanIn: EMBED_DIM, kind: 'w' });
+  return out;
+}
+
+/** Deterministic initial weights for a preset and seed (identical on every backend). */
+export function initialWeights(p: ModelPreset, seed: number): WeightSpec[] {
+  const rand = mulberry32(seed);
+  return layerShapes(p).map(({ name, shape, fanIn, kind }) => {
+    const n = shape.reduce((a, b) => a * b, 1);
+    const values = kind === 'prelu' ? new Float32Array([0.25]) : uniform(rand, n, 1 / Math.sqrt(fanIn));
+    return { name, shape, values };
+  });
+}
+
+/** A network whose weights are tf.Variables; `prefix` keeps variable names unique per run. */
+export class Net {
+  readonly vars: tf.Variable[];
+  private readonly byName = new Map<string, tf.Variable>();
+
+  constructor(readonly preset: ModelPreset, weights: WeightSpec[], prefix: string) {
+    this.vars = weights.map((w) => {
+      const v = tf.variable(tf.tensor(w.values, w.shape, 'float32'), true, `${prefix}/${w.name}`);
+      this.byName.set(w.name, v);
+      return v;
+    });
+  }
+
+  private v(name: string): tf.Variable {
+    const v = this.byName.get(name);
+    if (!v) throw new Error(`no weight ${name}`);
+    return v;
+  }
+
+  /** x: [B,784] normalised pixels → [B,2] embedding (ip1 after PReLU). */
+  embed(x: tf.Tensor2D): tf.Tensor2D {
+    return tf.tidy(() => {
+      let h: tf.Tensor = x;
+      if (this.preset.stages.length) {
+        h = tf.reshape(x, [-1, 28, 28, 1]);
+        this.preset.stages.forEach((_, s) => {
+          for (let k = 0; k < 2; k++) {
+            const n = `conv${s + 1}_${k + 1}`;
+            const z = tf.add(tf.conv2d(h as tf.Tensor4D, this.v(`${n}/w`) as tf.Tensor4D, 1, 'same'), this.v(`${n}/b`));
+            h = tf.prelu(z, this.v(`${n}/prelu`));
+          }
+          h = tf.maxPool(h as tf.Tensor4D, 2, 2, 'valid');
+        });
+        h = tf.reshape(h, [x.shape[0], -1]);
+      }
+      this.preset.hidden.forEach((_, i) => {
+        h = tf.prelu(tf.add(tf.matMul(h as tf.Tensor2D, this.v(`fc${i + 1}/w`) as tf.Tensor2D), this.v(`fc${i + 1}/b`)), this.v(`fc${i + 1}/prelu`));
+      });
+      const z = tf.add(tf.matMul(h as tf.Tensor2D, this.v('ip1/w') as tf.Tensor2D), this.v('ip1/b'));
+      return tf.prelu(z, this.v('ip1/prelu')) as tf.Tensor2D;
+    });
+  }
+
+  /** [B,2] embedding → [B,10] logits (dense without bias). */
+  logits(feat: tf.Tensor2D): tf.Tensor2D {
+    return tf.matMul(feat, this.v('ip2/w') as tf.Tensor2D);
+  }
+
+  /** Copy of the weights as plain arrays (checkpoint / export). */
+  async read(): Promise<WeightSpec[]> {
+    return Promise.all(this.vars.map(async (v, i) => ({
+      name: layerNames(this.preset)[i], shape: v.shape.slice(), values: (await v.data()) as Float32Array,
+    })));
+  }
+
+  dispose(): void { this.vars.forEach((v) => v.dispose()); }
+}
+
+function layerNames(p: ModelPreset): string[] { return layerShapes(p).map((l) => l.name); }

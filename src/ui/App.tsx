@@ -1,0 +1,202 @@
+import { useCallback, useEffect, useMemo, useReducer, useRef, useState } from 'react';
+import { TrainerClient } from '../worker/client';
+import type { BackendName, FromWorker, RunConfig, RunId, RunMetrics } from '../worker/protocol';
+import { PARAMS, parseQuery, toQuery, type Params } from '../state/params';
+import { PRESETS, PORT_HYPER, type ModelId } from '../train/presets';
+import { Controls } from './Controls';
+import { Panel } from './Panel';
+
+export interface Snapshot {
+  metrics: RunMetrics;
+  points: Float32Array;
+  centers: Float32Array;
+  predictions: Uint8Array;
+  numTensors: number;
+  probeEvery: number;
+}
+
+interface Ready {
+  backend: BackendName;
+  adapter: string;
+  software: boolean;
+  fallbackReason?: string;
+  probeLabels: Uint8Array;
+}
+
+type Phase =
+  | { kind: 'loading'; loaded: number; total: number }
+  | { kind: 'ready' }
+  | { kind: 'error'; message: string; file?: string };
+
+const BACKEND_LABEL: Record<BackendName, string> = { webgpu: 'WebGPU', webgl: 'WebGL', cpu: 'CPU' };
+export const RUN_TITLES: Record<RunId, string> = { softmax: 'Softmax only', center: 'Softmax + center loss' };
+
+function configOf(p: Params): RunConfig {
+  return { model: p.model, seed: p.seed, lr: p.lr, lambda: p.lambda, alpha: p.alpha, update: p.update };
+}
+
+export function App() {
+  const initial = useMemo(() => parseQuery(window.location.search), []);
+  const [params, setParams] = useState<Params>(initial.params);
+  const [notices, setNotices] = useState<string[]>(initial.notices);
+  const [phase, setPhase] = useState<Phase>({ kind: 'loading', loaded: 0, total: 0 });
+  const [ready, setReady] = useState<Ready | null>(null);
+  const [training, setTraining] = useState(false);
+  const [model, setModel] = useState<{ id: ModelId; reason?: string } | null>(null);
+  const [snaps, setSnaps] = useState<Partial<Record<RunId, Snapshot>>>({});
+  const [highlight, setHighlight] = useState<number | null>(null);
+  const [attempt, retry] = useReducer((n: number) => n + 1, 0);
+  const client = useRef<TrainerClient | null>(null);
+  const session = useRef(0);
+  const paramsRef = useRef(params);
+  paramsRef.current = params;
+
+  // One worker per mount (StrictMode mounts twice in development: the first is terminated).
+  useEffect(() => {
+    session.current = 0;
+    setPhase({ kind: 'loading', loaded: 0, total: 0 });
+    setSnaps({});
+    const onMessage = (m: FromWorker) => {
+      if (m.session !== session.current) return; // stale: from before a reset
+      switch (m.type) {
+        case 'progress':
+          setPhase({ kind: 'loading', loaded: m.loaded, total: m.total });
+          break;
+        case 'ready':
+          setReady({ backend: m.backend, adapter: m.adapter, software: m.software, fallbackReason: m.fallbackReason, probeLabels: m.probeLabels });
+          setModel({ id: m.model, reason: m.modelReason });
+          setPhase({ kind: 'ready' });
+          break;
+        case 'status':
+          setTraining(m.training);
+          setModel({ id: m.model, reason: m.modelReason });
+          break;
+        case 'snapshot':
+          setSnaps((s) => ({ ...s, [m.run]: { metrics: m.metrics, points: m.points, centers: m.centers, predictions: m.predictions, numTensors: m.numTensors, probeEvery: m.probeEvery } }));
+          break;
+        case 'error':
+          if (m.fatal) setPhase({ kind: 'error', message: m.message, file: m.file });
+          else setNotices((n) => [...n, m.message]);
+          break;
+      }
+    };
+    const c = new TrainerClient(onMessage, (message) => {
+      setTraining(false);
+      setPhase({ kind: 'error', message: `The training worker stopped: ${message}` });
+    });
+    client.current = c;
+    c.send({ type: 'init', dataBase: new URL('./', window.location.href).href, backend: paramsRef.current.backend, config: configOf(paramsRef.current) });
+    return () => {
+      c.terminate();
+      client.current = null;
+    };
+  }, [attempt]);
+
+  // Keep the URL in step with the parameters (replaceState: slider drags do not flood history).
+  useEffect(() => {
+    const q = toQuery(params, window.location.search);
+    if (q !== window.location.search) window.history.replaceState(null, '', `${window.location.pathname}${q}${window.location.hash}`);
+  }, [params]);
+
+  const send = useCallback((m: Parameters<TrainerClient['send']>[0]) => client.current?.send(m), []);
+
+  const reset = useCallback((p: Params) => {
+    session.current++;
+    setSnaps({});
+    setTraining(false);
+    send({ type: 'reset', config: configOf(p) });
+  }, [send]);
+
+  /** Live parameters reach the worker as messages and apply on the next step. */
+  const change = useCallback((patch: Partial<Params>) => {
+    const next = { ...paramsRef.current, ...patch };
+    setParams(next);
+    const live: Partial<Pick<RunConfig, 'lambda' | 'alpha' | 'lr' | 'update'>> = {};
+    if (patch.lambda !== undefined) live.lambda = patch.lambda;
+    if (patch.alpha !== undefined) live.alpha = patch.alpha;
+    if (patch.lr !== undefined) live.lr = patch.lr;
+    if (patch.update !== undefined) live.update = patch.update;
+    if (Object.keys(live).length) send({ type: 'set', patch: live });
+    if (patch.model !== undefined || patch.seed !== undefined) reset(next);
+  }, [send, reset]);
+
+  const controls = {
+    params,
+    training,
+    disabled: phase.kind !== 'ready',
+    onChange: change,
+    onTrain: () => send({ type: training ? 'pause' : 'train' }),
+    onStep: () => send({ type: 'step' }),
+    onReset: () => reset(paramsRef.current),
+    onPortPreset: () => change({ lr: PORT_HYPER.lr, lambda: PORT_HYPER.lambda, alpha: PORT_HYPER.alpha }),
+  };
+
+  return (
+    <div className="app">
+      <header className="top">
+        <h1>Flock <span className="sub">center loss, live</span></h1>
+        <p className="backend" data-testid="backend">
+          Backend: <strong>{ready ? BACKEND_LABEL[ready.backend] : '…'}</strong>
+          {ready ? <span className="adapter"> · {ready.adapter}{ready.software && ready.backend === 'webgpu' ? ' (software GPU)' : ''}</span> : null}
+          {model ? <span> · model <strong>{PRESETS[model.id].label}</strong></span> : null}
+        </p>
+      </header>
+
+      {ready && ready.backend !== 'webgpu' ? (
+        <div className="banner warn" role="status" data-testid="fallback-banner">
+          WebGPU is not available{ready.fallbackReason ? ` (${ready.fallbackReason})` : ''}. Training runs on{' '}
+          <strong>{BACKEND_LABEL[ready.backend]}</strong> instead, which is slower for the larger models.
+        </div>
+      ) : null}
+      {model?.reason ? <div className="banner info" role="note">{model.reason}</div> : null}
+      {notices.length ? (
+        <div className="banner warn" role="alert" data-testid="notices">
+          <ul>{notices.map((n, i) => <li key={i}>{n}</li>)}</ul>
+          <button type="button" onClick={() => setNotices([])}>Dismiss</button>
+        </div>
+      ) : null}
+
+      {phase.kind === 'loading' ? (
+        <div className="loading">
+          <label htmlFor="load-progress">Loading MNIST… {formatMB(phase.loaded)} / {phase.total ? formatMB(phase.total) : '?'}</label>
+          <progress id="load-progress" aria-label="Loading MNIST" max={phase.total || 1} value={phase.loaded} />
+        </div>
+      ) : null}
+      {phase.kind === 'error' ? (
+        <div className="banner error" role="alert" data-testid="error">
+          <p><strong>{phase.file ? `Could not load ${phase.file}.` : 'Something went wrong.'}</strong> {phase.message}</p>
+          <button type="button" onClick={retry}>Retry</button>
+        </div>
+      ) : null}
+
+      <Controls {...controls} />
+
+      <main className="panels">
+        {(['softmax', 'center'] as RunId[]).map((run) => (
+          <Panel
+            key={run}
+            run={run}
+            title={RUN_TITLES[run]}
+            snapshot={snaps[run] ?? null}
+            labels={ready?.probeLabels ?? null}
+            highlight={highlight}
+            onLegendClick={setHighlight}
+            params={params}
+            model={model?.id ?? null}
+          />
+        ))}
+      </main>
+      <footer className="foot">
+        <p>
+          Both runs start from the same weights and see the same batches; they differ only in λ.
+          Center loss (Wen et al., ECCV 2016): L<sub>C</sub> = Σ‖x<sub>i</sub> − c<sub>y<sub>i</sub></sub>‖²/(2B), centers move by Eq. 4.
+          {' '}{PARAMS.alpha.label} applies to both runs' centers.
+        </p>
+      </footer>
+    </div>
+  );
+}
+
+function formatMB(bytes: number): string {
+  return `${(bytes / 1e6).toFixed(1)} MB`;
+}

@@ -1,0 +1,735 @@
+/**
+ * Imperative 2-D embedding scatter plot (the embedding-atlas pattern: construct → update(props)
+ * → destroy). D3 owns the scales, axes and zoom; points are drawn on a <canvas>, class centers,
+ * axes and grid in SVG, the legend in HTML.
+ *
+ * Layers inside the plot box, bottom to top: grid SVG · points canvas · front SVG (axes, zoom
+ * capture rect, class centers). Every redraw goes through one requestAnimationFrame
+ * (`scheduleDraw`); `update()` only records state.
+ */
+import {
+  axisBottom,
+  axisLeft,
+  easeCubicOut,
+  now as d3now,
+  scaleLinear,
+  select,
+  timer,
+  zoom,
+  zoomIdentity,
+  type Axis,
+  type NumberValue,
+  type ScaleLinear,
+  type Selection,
+  type Timer,
+  type ZoomBehavior,
+  type ZoomTransform,
+} from 'd3';
+import {
+  defaultDomain,
+  fitDomain,
+  interpolateDomain,
+  lerpPoints,
+  matchAspect,
+  nextDomain,
+  type Domain,
+} from './geometry';
+
+/**
+ * 10-class categorical palette, index = digit. Tableau 10 (d3.schemeTableau10): better separated
+ * for colour-vision deficiencies than d3.schemeCategory10. Shared with any external legend.
+ */
+export const CLASS_COLORS: readonly string[] = Object.freeze([
+  '#4e79a7', '#f28e2c', '#e15759', '#76b7b2', '#59a14f',
+  '#edc949', '#af7aa1', '#ff9da7', '#9c755f', '#bab0ab',
+]);
+
+export interface ScatterProps {
+  /** [N] probe labels (class per point), or null when not known yet. */
+  labels: Uint8Array | null;
+  /** [N×2] row-major embeddings, or null to clear. Never mutated (kept by reference). */
+  points: Float32Array | null;
+  /** [K×2] class centers, row k = class k, or null. */
+  centers: Float32Array | null;
+  /** Class drawn opaque on top (others faded), or null. */
+  highlight: number | null;
+  /** true → dark theme, false → light, undefined → follow prefers-color-scheme. */
+  dark?: boolean;
+}
+
+export interface ScatterOptions {
+  title: string;
+  colors?: readonly string[];
+  /**
+   * Legend click: receives the class clicked, or null when the highlighted class is clicked
+   * again. When given, highlighting is controlled (the owner passes `highlight` back through
+   * update()); when absent the plot toggles its own highlight.
+   */
+  onLegendClick?: (cls: number | null) => void;
+  /** Show the title above the plot (default true; it is always part of the aria-label). */
+  showTitle?: boolean;
+  /** Transition length in ms (points, centers, axes). Default 400 (0 under prefers-reduced-motion). */
+  duration?: number;
+}
+
+const MARGIN = { top: 8, right: 12, bottom: 22, left: 42 } as const;
+const PAD = 0.08;
+const ALPHA = 0.6;
+const FADED = 0.08;
+const CHUNKS = 4; // base layer is drawn class-interleaved in chunks so no class always sits on top
+const UNLABELED = 256; // bucket for points without a label
+const TAU = Math.PI * 2;
+
+let uid = 0;
+
+type GSel = Selection<SVGGElement, unknown, null, undefined>;
+
+/** Animated [N×2] point set: from → to over `duration` with cubic-out easing. */
+class PointTween {
+  private from: Float32Array | null = null;
+  private to: Float32Array | null = null;
+  private buf: Float32Array | null = null;
+  private start = 0;
+  private running = false;
+
+  constructor(private readonly duration: number) {}
+
+  get target(): Float32Array | null {
+    return this.to;
+  }
+
+  active(now: number): boolean {
+    return this.running && now - this.start < this.duration;
+  }
+
+  set(next: Float32Array | null, now: number): void {
+    if (!next) {
+      this.from = this.to = this.buf = null;
+      this.running = false;
+      return;
+    }
+    if (this.to && this.duration > 0) {
+      // Start from wherever the points are now (mid-transition included).
+      const cur = this.valueAt(now);
+      if (cur === this.buf) this.buf = null; // `from` keeps that buffer; lerp into a fresh one
+      this.from = cur;
+      this.running = true;
+    } else {
+      this.from = null;
+      this.running = false;
+    }
+    this.to = next;
+    this.start = now;
+  }
+
+  /** Positions at time `now`; the target itself once settled (read-only for the caller). */
+  valueAt(now: number): Float32Array | null {
+    if (!this.to) return null;
+    if (!this.running) return this.to;
+    const t = (now - this.start) / this.duration;
+    if (t >= 1) {
+      this.running = false;
+      this.from = null;
+      return this.to;
+    }
+    this.buf = lerpPoints(this.from, this.to, easeCubicOut(t > 0 ? t : 0), this.buf ?? undefined);
+    return this.buf;
+  }
+}
+
+export class Scatter {
+  private readonly colors: readonly string[];
+  private readonly duration: number;
+  private title: string;
+  private onLegendClick: ((cls: number | null) => void) | undefined;
+
+  // DOM (everything lives under `root`, which destroy() removes)
+  private readonly root: HTMLDivElement;
+  private readonly titleEl: HTMLDivElement;
+  private readonly legendButtons: HTMLButtonElement[] = [];
+  private readonly plot: HTMLDivElement;
+  private readonly canvas: HTMLCanvasElement;
+  private readonly ctx: CanvasRenderingContext2D | null;
+  private readonly gridInner: GSel;
+  private readonly gGridX: GSel;
+  private readonly gGridY: GSel;
+  private readonly inner: GSel;
+  private readonly gAxisX: GSel;
+  private readonly gAxisY: GSel;
+  private readonly gCenters: GSel;
+  private readonly clipRect: Selection<SVGRectElement, unknown, null, undefined>;
+  private readonly zoomRect: Selection<SVGRectElement, unknown, null, undefined>;
+  private readonly zoomBehavior: ZoomBehavior<SVGRectElement, unknown>;
+  private centerEls: { g: SVGGElement }[] = [];
+
+  // lifecycle
+  private destroyed = false;
+  private rafId = 0;
+  private timer: Timer | null = null;
+  private ro: ResizeObserver | null = null;
+  private readonly onWindowResize = () => this.measure();
+
+  // size
+  private width = 0;
+  private height = 0;
+  private innerW = 0;
+  private innerH = 0;
+  private dpr = 0;
+  private sizeDirty = true;
+
+  // data
+  private labels: Uint8Array | null = null;
+  private readonly points: PointTween;
+  private readonly centers: PointTween;
+  private order: Uint32Array = new Uint32Array(0);
+  private starts: Int32Array = new Int32Array(UNLABELED + 2);
+  private groupsN = -1;
+  private groupsDirty = true;
+  private highlight: number | null = null;
+  private lastHighlightProp: number | null | undefined = undefined;
+  private dark: boolean | undefined = undefined;
+  private drawn = 0;
+
+  // domain / zoom
+  private fit: Domain | null = null;
+  private base: Domain = defaultDomain();
+  private fitted = false;
+  private domAnim: { from: Domain; to: Domain; start: number } | null = null;
+  private pendingDomain: { to: Domain; animate: boolean } | null = null;
+  private transform: ZoomTransform = zoomIdentity;
+  private userZoomed = false;
+  private axesDirty = true;
+
+  constructor(container: HTMLElement, opts: ScatterOptions) {
+    this.title = opts.title;
+    this.colors = opts.colors && opts.colors.length > 0 ? opts.colors : CLASS_COLORS;
+    const reducedMotion =
+      typeof matchMedia === 'function' && matchMedia('(prefers-reduced-motion: reduce)').matches;
+    this.duration = Math.max(0, opts.duration ?? (reducedMotion ? 0 : 400));
+    this.onLegendClick = opts.onLegendClick;
+    this.points = new PointTween(this.duration);
+    this.centers = new PointTween(this.duration);
+    const id = ++uid;
+
+    const doc = container.ownerDocument;
+    this.root = doc.createElement('div');
+    this.root.className = 'scatter';
+
+    const header = doc.createElement('div');
+    header.className = 'scatter-header';
+    this.titleEl = doc.createElement('div');
+    this.titleEl.className = 'scatter-title';
+    this.titleEl.textContent = this.title;
+    if (opts.showTitle === false) this.titleEl.hidden = true;
+    header.appendChild(this.titleEl);
+
+    const legend = doc.createElement('div');
+    legend.className = 'scatter-legend';
+    legend.setAttribute('role', 'group');
+    legend.setAttribute('aria-label', 'Highlight a digit class');
+    this.colors.forEach((color, cls) => {
+      const b = doc.createElement('button');
+      b.type = 'button';
+      b.className = 'scatter-legend-item';
+      b.dataset.class = String(cls);
+      b.setAttribute('aria-pressed', 'false');
+      b.title = `Highlight digit ${cls} (click again to clear)`;
+      const sw = doc.createElement('span');
+      sw.className = 'scatter-swatch';
+      sw.style.background = color;
+      b.appendChild(sw);
+      b.appendChild(doc.createTextNode(String(cls)));
+      b.addEventListener('click', () => this.legendClick(cls));
+      legend.appendChild(b);
+      this.legendButtons.push(b);
+    });
+    header.appendChild(legend);
+    this.root.appendChild(header);
+
+    this.plot = doc.createElement('div');
+    this.plot.className = 'scatter-plot';
+    this.plot.setAttribute('role', 'img');
+    this.root.appendChild(this.plot);
+
+    // Grid (under the points)
+    const gridSvg = select(this.plot).append('svg').attr('class', 'scatter-svg scatter-svg-grid').attr('aria-hidden', 'true');
+    this.gridInner = gridSvg.append('g').attr('transform', `translate(${MARGIN.left},${MARGIN.top})`);
+    this.gGridX = this.gridInner.append('g').attr('class', 'scatter-grid scatter-grid-x');
+    this.gGridY = this.gridInner.append('g').attr('class', 'scatter-grid scatter-grid-y');
+
+    // Points
+    this.canvas = doc.createElement('canvas');
+    this.canvas.className = 'scatter-canvas';
+    this.canvas.setAttribute('aria-hidden', 'true');
+    this.plot.appendChild(this.canvas);
+    this.ctx = this.canvas.getContext('2d');
+
+    // Axes, zoom capture, centers (over the points)
+    const svg = select(this.plot).append('svg').attr('class', 'scatter-svg scatter-svg-front').attr('aria-hidden', 'true');
+    const clipId = `scatter-clip-${id}`;
+    this.clipRect = svg.append('defs').append('clipPath').attr('id', clipId).append('rect');
+    this.inner = svg.append('g').attr('transform', `translate(${MARGIN.left},${MARGIN.top})`);
+    this.gAxisX = this.inner.append('g').attr('class', 'scatter-axis scatter-axis-x');
+    this.gAxisY = this.inner.append('g').attr('class', 'scatter-axis scatter-axis-y');
+    this.zoomRect = this.inner.append('rect').attr('class', 'scatter-zoom');
+    this.gCenters = this.inner.append('g').attr('class', 'scatter-centers').attr('clip-path', `url(#${clipId})`);
+
+    this.zoomBehavior = zoom<SVGRectElement, unknown>()
+      .scaleExtent([0.25, 64])
+      .on('start', () => this.zoomRect.classed('dragging', true))
+      .on('end', () => this.zoomRect.classed('dragging', false))
+      .on('zoom', (e: { transform: ZoomTransform; sourceEvent: unknown }) => this.onZoom(e.transform, e.sourceEvent != null));
+    this.zoomRect.call(this.zoomBehavior).on('dblclick.zoom', null).on('dblclick', (e: Event) => {
+      e.preventDefault();
+      this.resetZoom();
+    });
+
+    container.appendChild(this.root);
+    this.updateAria();
+
+    if (typeof ResizeObserver !== 'undefined') {
+      this.ro = new ResizeObserver((entries) => {
+        const r = entries[entries.length - 1].contentRect;
+        this.resize(r.width, r.height);
+      });
+      this.ro.observe(this.plot);
+    } else {
+      doc.defaultView?.addEventListener('resize', this.onWindowResize);
+      this.measure();
+    }
+  }
+
+  // ---------------------------------------------------------------- public API
+
+  update(p: ScatterProps): void {
+    if (this.destroyed) return;
+    const now = d3now();
+
+    if (p.dark !== this.dark) {
+      this.dark = p.dark;
+      this.root.classList.toggle('dark', p.dark === true);
+      this.root.classList.toggle('light', p.dark === false);
+    }
+    if (p.labels !== this.labels) {
+      this.labels = p.labels;
+      this.groupsDirty = true;
+    }
+    if (p.highlight !== this.lastHighlightProp) {
+      this.lastHighlightProp = p.highlight;
+      this.highlight = validClass(p.highlight);
+    }
+
+    let dataChanged = false;
+    if (p.points !== this.points.target) {
+      this.points.set(p.points, now);
+      dataChanged = true;
+    }
+    if (p.centers !== this.centers.target) {
+      this.centers.set(p.centers, now);
+      dataChanged = true;
+    }
+    if (dataChanged) {
+      const pts = this.points.target, ctr = this.centers.target;
+      this.fit = pts || ctr ? fitDomain(pts, PAD, { extra: ctr }) : null;
+      this.requestFit(true);
+      if (this.animating(now)) this.ensureTimer();
+    }
+    this.updateAria();
+    this.scheduleDraw();
+  }
+
+  destroy(): void {
+    if (this.destroyed) return;
+    this.destroyed = true;
+    if (this.rafId) cancelAnimationFrame(this.rafId);
+    this.rafId = 0;
+    this.timer?.stop();
+    this.timer = null;
+    this.ro?.disconnect();
+    this.ro = null;
+    this.root.ownerDocument.defaultView?.removeEventListener('resize', this.onWindowResize);
+    select(this.root).selectAll('*').interrupt();
+    this.zoomRect.on('.zoom', null).on('dblclick', null);
+    this.root.remove();
+    this.points.set(null, 0);
+    this.centers.set(null, 0);
+    this.labels = null;
+    this.centerEls = [];
+    this.onLegendClick = undefined;
+  }
+
+  setTitle(title: string): void {
+    if (this.destroyed || title === this.title) return;
+    this.title = title;
+    this.titleEl.textContent = title;
+    this.updateAria();
+  }
+
+  /** Replace the legend-click callback (undefined → the plot toggles its own highlight). */
+  setLegendHandler(fn: ((cls: number | null) => void) | undefined): void {
+    if (!this.destroyed) this.onLegendClick = fn;
+  }
+
+  /** Back to the auto-fitted view (what double-click does). */
+  resetZoom(): void {
+    if (this.destroyed) return;
+    const now = d3now();
+    // Freeze the current view in base coordinates, drop the zoom, then animate to the fit.
+    this.base = this.visibleDomain(now);
+    this.domAnim = null;
+    this.userZoomed = false;
+    this.zoomRect.interrupt().call(this.zoomBehavior.transform, zoomIdentity);
+    this.transform = zoomIdentity;
+    this.axesDirty = true;
+    if (this.innerW > 0 && this.innerH > 0) {
+      this.pendingDomain = { to: matchAspect(this.fit ?? defaultDomain(), this.innerW, this.innerH), animate: true };
+    }
+    this.scheduleDraw();
+  }
+
+  /** The visible data domain right now (auto-fit, transition and zoom included). */
+  getDomain(): Domain {
+    return this.visibleDomain(d3now());
+  }
+
+  /** Number of finite points drawn in the last frame. */
+  pointsDrawn(): number {
+    return this.drawn;
+  }
+
+  // ---------------------------------------------------------------- state changes
+
+  private legendClick(cls: number): void {
+    if (this.destroyed) return;
+    const next = this.highlight === cls ? null : cls;
+    if (this.onLegendClick) this.onLegendClick(next);
+    else {
+      this.highlight = next;
+      this.scheduleDraw();
+    }
+  }
+
+  private onZoom(t: ZoomTransform, fromUser: boolean): void {
+    if (this.destroyed) return;
+    if (this.domAnim) {
+      // Freeze an auto-fit transition where it is.
+      this.base = this.displayedBase(d3now());
+      this.domAnim = null;
+    }
+    if (fromUser) {
+      this.userZoomed = true;
+      this.pendingDomain = null;
+    }
+    this.transform = t;
+    this.axesDirty = true;
+    this.scheduleDraw();
+  }
+
+  /** Queue an auto-fit of the base domain to `this.fit` (with hysteresis), applied in draw(). */
+  private requestFit(animate: boolean): void {
+    if (!this.fit || this.userZoomed || !(this.innerW > 0 && this.innerH > 0)) return;
+    const cand = matchAspect(this.fit, this.innerW, this.innerH);
+    const cur = this.pendingDomain?.to ?? (this.fitted ? this.base : null);
+    const next = nextDomain(cur, cand);
+    if (cur && next === cur) return;
+    this.pendingDomain = { to: next, animate: animate && this.fitted && this.duration > 0 };
+  }
+
+  private measure(): void {
+    const r = this.plot.getBoundingClientRect();
+    this.resize(r.width, r.height);
+  }
+
+  private resize(w: number, h: number): void {
+    if (this.destroyed || (w === this.width && h === this.height)) return;
+    const oldW = this.innerW, oldH = this.innerH;
+    this.width = w;
+    this.height = h;
+    this.innerW = Math.max(0, w - MARGIN.left - MARGIN.right);
+    this.innerH = Math.max(0, h - MARGIN.top - MARGIN.bottom);
+    this.sizeDirty = true;
+    if (this.domAnim) {
+      this.base = this.domAnim.to;
+      this.domAnim = null;
+    }
+    if (this.innerW > 0 && this.innerH > 0) {
+      if (this.userZoomed && oldW > 0 && oldH > 0) {
+        // Keep data units per pixel (and so the aspect) while the user is zoomed in.
+        this.base = {
+          x: scaleExtent(this.base.x, this.innerW / oldW),
+          y: scaleExtent(this.base.y, this.innerH / oldH),
+        };
+      } else if (!this.userZoomed) {
+        this.base = matchAspect(this.fit ?? defaultDomain(), this.innerW, this.innerH);
+        this.fitted = this.fit != null;
+        this.pendingDomain = null;
+      }
+    }
+    this.axesDirty = true;
+    this.scheduleDraw();
+  }
+
+  private updateAria(): void {
+    const n = this.labels ? this.labels.length : this.points.target ? this.points.target.length >> 1 : 0;
+    this.plot.setAttribute('aria-label', `${this.title}: 2-D embeddings of ${n} probe digits`);
+  }
+
+  // ---------------------------------------------------------------- animation plumbing
+
+  private animating(now: number): boolean {
+    return (
+      this.points.active(now) ||
+      this.centers.active(now) ||
+      (this.domAnim != null && now - this.domAnim.start < this.duration)
+    );
+  }
+
+  /** d3.timer drives transitions: each tick asks for one (coalesced) frame until all settle. */
+  private ensureTimer(): void {
+    if (this.timer || this.destroyed) return;
+    const t = timer(() => {
+      if (this.destroyed || !this.animating(d3now())) {
+        t.stop();
+        if (this.timer === t) this.timer = null;
+      }
+      this.scheduleDraw();
+    });
+    this.timer = t;
+  }
+
+  private scheduleDraw(): void {
+    if (this.destroyed || this.rafId) return;
+    this.rafId = requestAnimationFrame(this.frame);
+  }
+
+  private readonly frame = (): void => {
+    this.rafId = 0;
+    if (!this.destroyed) this.draw();
+  };
+
+  // ---------------------------------------------------------------- scales
+
+  private displayedBase(now: number): Domain {
+    const a = this.domAnim;
+    if (!a) return this.base;
+    const t = (now - a.start) / this.duration;
+    if (t >= 1) {
+      this.domAnim = null;
+      return this.base;
+    }
+    return interpolateDomain(a.from, a.to, easeCubicOut(t > 0 ? t : 0));
+  }
+
+  private scalesFor(base: Domain): { x: ScaleLinear<number, number>; y: ScaleLinear<number, number> } {
+    const xb = scaleLinear().domain(base.x).range([0, this.innerW]);
+    const yb = scaleLinear().domain(base.y).range([this.innerH, 0]);
+    return { x: this.transform.rescaleX(xb), y: this.transform.rescaleY(yb) };
+  }
+
+  private visibleDomain(now: number): Domain {
+    const base = this.displayedBase(now);
+    if (!(this.innerW > 0 && this.innerH > 0)) return { x: [base.x[0], base.x[1]], y: [base.y[0], base.y[1]] };
+    const { x, y } = this.scalesFor(base);
+    const [x0, x1] = x.domain(), [y0, y1] = y.domain();
+    return { x: [x0, x1], y: [y0, y1] };
+  }
+
+  private renderAxes(animate: boolean): void {
+    if (!(this.innerW > 0 && this.innerH > 0)) return;
+    const { x, y } = this.scalesFor(this.base);
+    const nx = Math.max(2, Math.round(this.innerW / 80));
+    const ny = Math.max(2, Math.round(this.innerH / 60));
+    const axX = axisBottom(x).ticks(nx).tickSizeOuter(0);
+    const axY = axisLeft(y).ticks(ny).tickSizeOuter(0);
+    const grX = axisBottom(x).ticks(nx).tickSize(-this.innerH).tickFormat(() => '');
+    const grY = axisLeft(y).ticks(ny).tickSize(-this.innerW).tickFormat(() => '');
+    const groups: [GSel, Axis<NumberValue>][] = [
+      [this.gAxisX, axX],
+      [this.gAxisY, axY],
+      [this.gGridX, grX],
+      [this.gGridY, grY],
+    ];
+    for (const [g, ax] of groups) {
+      if (animate) g.transition().duration(this.duration).ease(easeCubicOut).call(ax);
+      else g.interrupt().call(ax);
+    }
+  }
+
+  // ---------------------------------------------------------------- drawing
+
+  private draw(): void {
+    const now = d3now();
+    const ctx = this.ctx;
+    const w = this.innerW, h = this.innerH;
+    const dpr = (typeof window !== 'undefined' && window.devicePixelRatio) || 1;
+
+    if (this.sizeDirty || dpr !== this.dpr) {
+      this.sizeDirty = false;
+      this.dpr = dpr;
+      const cs = this.canvas.style;
+      cs.left = `${MARGIN.left}px`;
+      cs.top = `${MARGIN.top}px`;
+      cs.width = `${w}px`;
+      cs.height = `${h}px`;
+      this.canvas.width = Math.max(1, Math.round(w * dpr));
+      this.canvas.height = Math.max(1, Math.round(h * dpr));
+      this.clipRect.attr('width', w).attr('height', h);
+      this.zoomRect.attr('width', w).attr('height', h);
+      this.zoomBehavior.extent([[0, 0], [Math.max(1, w), Math.max(1, h)]]);
+      this.gAxisX.attr('transform', `translate(0,${h})`);
+      this.gGridX.attr('transform', `translate(0,${h})`);
+    }
+
+    if (this.pendingDomain) {
+      const p = this.pendingDomain;
+      this.pendingDomain = null;
+      const from = this.visibleDomain(now);
+      this.base = p.to;
+      this.fitted = true;
+      if (p.animate && w > 0 && h > 0) {
+        this.domAnim = { from, to: p.to, start: now };
+        this.renderAxes(true);
+        this.axesDirty = false;
+        this.ensureTimer();
+      } else {
+        this.domAnim = null;
+        this.axesDirty = true;
+      }
+    }
+    if (this.axesDirty) {
+      this.axesDirty = false;
+      this.renderAxes(false);
+    }
+
+    const { x, y } = this.scalesFor(this.displayedBase(now));
+    const [dx0, dx1] = x.domain(), [rx0, rx1] = x.range();
+    const [dy0, dy1] = y.domain(), [ry0, ry1] = y.range();
+    const ax = (rx1 - rx0) / (dx1 - dx0), bx = rx0 - ax * dx0;
+    const ay = (ry1 - ry0) / (dy1 - dy0), by = ry0 - ay * dy0;
+
+    // -- points
+    let drawn = 0;
+    const pts = this.points.valueAt(now);
+    if (ctx) {
+      ctx.setTransform(1, 0, 0, 1, 0, 0);
+      ctx.clearRect(0, 0, this.canvas.width, this.canvas.height);
+    }
+    if (ctx && pts && w > 0 && h > 0 && Number.isFinite(ax) && Number.isFinite(ay)) {
+      ctx.setTransform(dpr, 0, 0, dpr, 0, 0);
+      const n = pts.length >> 1;
+      if (this.groupsDirty || n !== this.groupsN) this.buildGroups(n);
+      const order = this.order, starts = this.starts;
+      const r = n <= 3000 ? 2.2 : n <= 6000 ? 1.8 : 1.5;
+      const hl = this.highlight;
+      const hasHl = hl != null && hl < UNLABELED;
+      let fg = '';
+      const colorOf = (cls: number): string => {
+        if (cls < UNLABELED) return this.colors[cls % this.colors.length];
+        if (!fg) fg = getComputedStyle(this.root).getPropertyValue('--scatter-fg').trim() || '#888';
+        return fg;
+      };
+      const drawRange = (s: number, e: number): void => {
+        ctx.beginPath();
+        for (let k = s; k < e; k++) {
+          const i = order[k] << 1;
+          const vx = pts[i], vy = pts[i + 1];
+          if (!Number.isFinite(vx) || !Number.isFinite(vy)) continue;
+          const px = ax * vx + bx, py = ay * vy + by;
+          ctx.moveTo(px + r, py);
+          ctx.arc(px, py, r, 0, TAU);
+          drawn++;
+        }
+        ctx.fill();
+      };
+      ctx.globalAlpha = hasHl ? FADED : ALPHA;
+      for (let c = 0; c < CHUNKS; c++) {
+        for (let cls = 0; cls <= UNLABELED; cls++) {
+          if (hasHl && cls === hl) continue;
+          const s0 = starts[cls], len = starts[cls + 1] - s0;
+          if (len === 0) continue;
+          const s = s0 + Math.floor((len * c) / CHUNKS), e = s0 + Math.floor((len * (c + 1)) / CHUNKS);
+          if (e <= s) continue;
+          ctx.fillStyle = colorOf(cls);
+          drawRange(s, e);
+        }
+      }
+      if (hasHl) {
+        const s = starts[hl], e = starts[hl + 1];
+        if (e > s) {
+          ctx.globalAlpha = 1;
+          ctx.fillStyle = colorOf(hl);
+          drawRange(s, e);
+        }
+      }
+      ctx.globalAlpha = 1;
+    }
+    this.drawn = drawn;
+
+    // -- centers
+    const ctr = this.centers.valueAt(now);
+    const k = ctr ? ctr.length >> 1 : 0;
+    if (k !== this.centerEls.length) this.buildCenters(k);
+    const hl = this.highlight;
+    for (let i = 0; i < k; i++) {
+      const g = this.centerEls[i].g;
+      const vx = ctr![2 * i], vy = ctr![2 * i + 1];
+      const px = ax * vx + bx, py = ay * vy + by;
+      if (!Number.isFinite(px) || !Number.isFinite(py) || !(w > 0 && h > 0)) {
+        g.style.display = 'none';
+        continue;
+      }
+      g.style.display = '';
+      g.setAttribute('transform', `translate(${px.toFixed(2)},${py.toFixed(2)})`);
+      g.classList.toggle('faded', hl != null && hl !== i);
+      g.classList.toggle('active', hl === i);
+    }
+
+    // -- legend
+    this.root.classList.toggle('has-highlight', hl != null);
+    this.legendButtons.forEach((b, cls) => {
+      const on = hl === cls;
+      b.setAttribute('aria-pressed', on ? 'true' : 'false');
+      b.classList.toggle('active', on);
+    });
+
+    if (this.animating(now)) this.ensureTimer();
+  }
+
+  /** Counting sort of point indices by label (bucket UNLABELED for points without one). */
+  private buildGroups(n: number): void {
+    this.groupsDirty = false;
+    this.groupsN = n;
+    const labels = this.labels;
+    const counts = new Int32Array(UNLABELED + 2);
+    const cls = (i: number) => (labels && i < labels.length ? labels[i] : UNLABELED);
+    for (let i = 0; i < n; i++) counts[cls(i) + 1]++;
+    for (let c = 1; c < counts.length; c++) counts[c] += counts[c - 1];
+    this.starts = counts.slice();
+    const fill = counts; // reuse as write cursors
+    const order = new Uint32Array(n);
+    for (let i = 0; i < n; i++) order[fill[cls(i)]++] = i;
+    this.order = order;
+  }
+
+  private buildCenters(k: number): void {
+    this.gCenters.selectAll('*').remove();
+    this.centerEls = [];
+    for (let i = 0; i < k; i++) {
+      const color = this.colors[i % this.colors.length];
+      const g = this.gCenters.append('g').attr('class', 'scatter-center').style('display', 'none');
+      g.append('circle').attr('class', 'scatter-center-halo').attr('r', 6);
+      g.append('circle').attr('class', 'scatter-center-ring').attr('r', 6).attr('stroke', color);
+      g.append('text').attr('class', 'scatter-center-label').attr('x', 8).attr('y', -7).text(String(i));
+      this.centerEls.push({ g: g.node()! });
+    }
+  }
+}
+
+function validClass(c: number | null | undefined): number | null {
+  return typeof c === 'number' && Number.isInteger(c) && c >= 0 && c < UNLABELED ? c : null;
+}
+
+function scaleExtent(e: [number, number], k: number): [number, number] {
+  const c = (e[0] + e[1]) / 2, h = ((e[1] - e[0]) / 2) * k;
+  return [c - h, c + h];
+}

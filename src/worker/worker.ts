@@ -1,0 +1,274 @@
+/**
+ * The training worker: owns TensorFlow.js (WebGPU backend, else the best fallback), the MNIST data,
+ * both runs ("softmax" with λ = 0 and "center" with the user's λ) and their optimisers.
+ * The UI thread never runs tensor code; it sends ToWorker messages and receives FromWorker ones.
+ *
+ * Both runs start from the same weights and centers (same seed) and train on the same batches in
+ * the same order; their steps interleave one for one. Every `probeEvery` steps (adaptive, so that
+ * probing costs at most ~20% of the time) both runs embed the fixed probe set and the embeddings
+ * are transferred to the UI.
+ */
+import * as tf from '@tensorflow/tfjs';
+import '@tensorflow/tfjs-backend-webgpu';
+import { loadMnist, type Mnist } from '../data/load';
+import { Batcher, gatherImages, gatherLabels, gaussian, mulberry32, stratifiedProbe } from '../data/batcher';
+import { DataError } from '../data/idx';
+import { initialWeights } from '../train/model';
+import { Run } from '../train/trainer';
+import { PRESETS, NUM_CLASSES, EMBED_DIM, type ModelId } from '../train/presets';
+import { centerLossFor } from '../train/centerLossWebgpu';
+import type { BackendName, FromWorker, RunConfig, RunId, ToWorker } from './protocol';
+import { RUN_IDS } from './protocol';
+
+declare const self: DedicatedWorkerGlobalScope;
+
+const PROBE_SIZE = 2000;
+const PROBE_SEED = 2016;
+/** Probing may take at most this share of the time. */
+const PROBE_BUDGET = 0.2;
+/** Do not stream snapshots faster than the UI can animate them. */
+const MIN_SNAPSHOT_MS = 120;
+
+let session = 0;
+let backend: BackendName = 'cpu';
+let software = false;
+let data: Mnist | null = null;
+let probeX: tf.Tensor2D | null = null;
+let probeLabels = new Uint8Array(0);
+let config: RunConfig | null = null;
+let model: ModelId = 'tiny';
+let modelReason: string | undefined;
+let runs: Record<RunId, Run> | null = null;
+let batcher: Batcher | null = null;
+let diverged: Record<RunId, boolean> = { softmax: false, center: false };
+let lastLosses: Record<RunId, [number, number]> = { softmax: [NaN, NaN], center: [NaN, NaN] };
+
+let training = false;
+let pendingSteps = 0;
+let ticking = false;
+let stepsSinceProbe = 0;
+let probeEvery = 1;
+let pairMs = 0; // EMA of one interleaved pair of steps
+let probeMs = 0; // EMA of probing both runs
+let lastSnapshot = { time: 0, step: 0 };
+
+function post(m: FromWorker, transfer: Transferable[] = []): void {
+  self.postMessage(m, transfer);
+}
+
+/** Serialises all work that touches tensors: a step in flight always finishes before a reset. */
+let chain: Promise<unknown> = Promise.resolve();
+function enqueue(fn: () => Promise<void> | void): void {
+  chain = chain.then(fn).catch((e: unknown) => {
+    training = false;
+    const file = e instanceof DataError ? e.file : undefined;
+    post({ type: 'error', session, message: e instanceof Error ? e.message : String(e), file, fatal: !runs });
+    postStatus();
+  });
+}
+
+function postStatus(): void {
+  post({ type: 'status', session, training, model, modelReason });
+}
+
+async function pickBackend(pref: 'auto' | BackendName): Promise<{ adapter: string; reason?: string }> {
+  const order: BackendName[] = ['webgpu', 'webgl', 'cpu'];
+  const tryOrder = pref === 'auto' ? order : [pref, ...order.filter((b) => b !== pref)];
+  const reasons: string[] = [];
+  for (const b of tryOrder) {
+    let adapter = '';
+    if (b === 'webgpu') {
+      const gpu = (navigator as Navigator & { gpu?: GPU }).gpu;
+      if (!gpu) { reasons.push('this browser does not expose WebGPU'); continue; }
+      const a = await gpu.requestAdapter().catch(() => null);
+      if (!a) { reasons.push('WebGPU found no usable GPU adapter'); continue; }
+      const info: GPUAdapterInfo = (a as GPUAdapter & { info?: GPUAdapterInfo }).info ?? { vendor: '', architecture: '', description: '', device: '' } as GPUAdapterInfo;
+      software = info.architecture === 'swiftshader' || /swiftshader/i.test(info.description) ||
+        Boolean((a as GPUAdapter & { isFallbackAdapter?: boolean }).isFallbackAdapter);
+      adapter = [info.vendor, info.architecture, info.description].filter(Boolean).join(' ') || 'unknown adapter';
+    }
+    try {
+      if (await tf.setBackend(b)) {
+        await tf.ready();
+        backend = b;
+        if (b !== 'webgpu') software = b === 'cpu';
+        const why = reasons.join('; ') || undefined;
+        const reason = pref !== 'auto' && pref !== b ? `${pref} was asked for but is unavailable (${why})` : why;
+        return { adapter: adapter || b, reason };
+      }
+      reasons.push(`the ${b} backend failed to start`);
+    } catch (e) {
+      reasons.push(`the ${b} backend failed: ${e instanceof Error ? e.message : e}`);
+    }
+  }
+  throw new Error(`no TensorFlow.js backend could start: ${reasons.join('; ')}`);
+}
+
+function resolveModel(choice: RunConfig['model']): void {
+  if (choice !== 'auto') { model = choice; modelReason = undefined; return; }
+  if (backend === 'webgpu' && !software) { model = 'lenetpp'; modelReason = undefined; return; }
+  model = 'tiny';
+  modelReason = backend === 'webgpu'
+    ? 'The GPU is emulated in software (SwiftShader), where LeNet++ takes minutes per step, so the tiny model is the default.'
+    : `Running on ${backend.toUpperCase()} instead of WebGPU, so the tiny model is the default; pick LeNet++ if this machine is fast.`;
+}
+
+/** (Re)creates both runs from the seed: same weights, same centers, same batch order. */
+function buildRuns(c: RunConfig): void {
+  if (runs) RUN_IDS.forEach((id) => runs![id].dispose());
+  resolveModel(c.model);
+  const preset = PRESETS[model];
+  const weights = initialWeights(preset, c.seed);
+  const g = gaussian(mulberry32(c.seed ^ 0x5bd1e995));
+  const centers0 = Float32Array.from({ length: NUM_CLASSES * EMBED_DIM }, g);
+  const ops = centerLossFor(backend);
+  const prefix = `s${session}`;
+  runs = {
+    // The softmax-only run tracks its centers with Eq. 4 so its panel can draw them; λ = 0 keeps them out of training.
+    softmax: new Run(`${prefix}/softmax`, preset, weights, centers0, { lr: c.lr, lambda: 0, alpha: c.alpha, update: 'eq4' }, ops),
+    center: new Run(`${prefix}/center`, preset, weights, centers0, { lr: c.lr, lambda: c.lambda, alpha: c.alpha, update: c.update }, ops),
+  };
+  batcher = new Batcher(data!.trainLabels.length, preset.batch, c.seed);
+  diverged = { softmax: false, center: false };
+  lastLosses = { softmax: [NaN, NaN], center: [NaN, NaN] };
+  stepsSinceProbe = 0;
+  probeEvery = 1;
+  pairMs = 0;
+  probeMs = 0;
+  lastSnapshot = { time: performance.now(), step: 0 };
+}
+
+async function init(m: Extract<ToWorker, { type: 'init' }>): Promise<void> {
+  const { adapter, reason } = await pickBackend(m.backend);
+  data = await loadMnist(m.dataBase, (p) => post({ type: 'progress', session, file: p.file, loaded: p.overallLoaded, total: p.overallTotal }));
+  const idx = stratifiedProbe(data.testLabels, PROBE_SIZE, PROBE_SEED);
+  probeLabels = Uint8Array.from(gatherLabels(data.testLabels, idx));
+  probeX = tf.tensor2d(gatherImages(data.testImages, idx), [idx.length, 784]);
+  config = m.config;
+  buildRuns(config);
+  post({
+    type: 'ready', session, backend, adapter, software, fallbackReason: backend === 'webgpu' ? undefined : reason,
+    model, modelReason, probeLabels: probeLabels.slice(), probeSize: idx.length,
+  });
+  await snapshot();
+  postStatus();
+}
+
+/** One interleaved pair of steps on the same batch. */
+async function trainPair(): Promise<void> {
+  if (!runs || !batcher || !data) return;
+  const t0 = performance.now();
+  const epoch = batcher.epoch;
+  const idx = batcher.next();
+  const x = tf.tensor2d(gatherImages(data.trainImages, idx), [idx.length, 784]);
+  const y = tf.tensor1d(gatherLabels(data.trainLabels, idx), 'int32');
+  const live = RUN_IDS.filter((id) => !diverged[id]);
+  const parts = live.map((id) => runs![id].trainStep(x, y, epoch));
+  const values = await Promise.all(parts.map((p) => p.data()));
+  tf.dispose([x, y, ...parts]);
+  live.forEach((id, i) => {
+    const [ce, lc] = values[i];
+    lastLosses[id] = [ce, lc];
+    if (!Number.isFinite(ce) || !Number.isFinite(lc)) diverged[id] = true;
+  });
+  const dt = performance.now() - t0;
+  pairMs = pairMs ? 0.8 * pairMs + 0.2 * dt : dt;
+  stepsSinceProbe++;
+}
+
+async function snapshot(): Promise<void> {
+  if (!runs || !probeX) return;
+  const t0 = performance.now();
+  const now = t0;
+  const step = Math.max(runs.softmax.step, runs.center.step);
+  const rate = now > lastSnapshot.time && step > lastSnapshot.step ? ((step - lastSnapshot.step) * 1000) / (now - lastSnapshot.time) : 0;
+  // Probe both runs first, then post both, so the two panels always show the same step.
+  const results = await Promise.all(RUN_IDS.map(async (id) => {
+    const run = runs![id];
+    const [probe, centers] = await Promise.all([run.probe(probeX!, probeLabels), run.centersData()]);
+    return { id, run, probe, centers };
+  }));
+  const numTensors = tf.memory().numTensors;
+  for (const { id, run, probe, centers } of results) {
+    const bad = diverged[id] || !probe.points.every(Number.isFinite);
+    diverged[id] = bad;
+    post({
+      type: 'snapshot', session, run: id,
+      metrics: {
+        step: run.step, softmaxLoss: lastLosses[id][0], centerLoss: lastLosses[id][1],
+        lambda: run.hyper.lambda, alpha: run.hyper.alpha, accuracy: probe.accuracy,
+        stepsPerSec: bad ? 0 : rate, diverged: bad,
+      },
+      points: probe.points, centers, predictions: probe.predictions, numTensors, probeEvery,
+    }, [probe.points.buffer, centers.buffer, probe.predictions.buffer]);
+  }
+  const dt = performance.now() - t0;
+  probeMs = probeMs ? 0.7 * probeMs + 0.3 * dt : dt;
+  if (pairMs > 0) probeEvery = Math.max(1, Math.min(500, Math.ceil(probeMs / (PROBE_BUDGET * pairMs))));
+  stepsSinceProbe = 0;
+  lastSnapshot = { time: performance.now(), step };
+}
+
+/** The training loop: one pair of steps per task, yielding to the message queue in between. */
+function tick(): void {
+  if (ticking || !runs || (!training && pendingSteps === 0)) return;
+  ticking = true;
+  enqueue(async () => {
+    try {
+      const manual = pendingSteps > 0 && !training;
+      if (manual) pendingSteps--;
+      await trainPair();
+      const due = stepsSinceProbe >= probeEvery && performance.now() - lastSnapshot.time >= MIN_SNAPSHOT_MS;
+      if (manual || due || (diverged.softmax && diverged.center)) await snapshot();
+      if (diverged.softmax && diverged.center && training) { training = false; postStatus(); }
+    } finally {
+      ticking = false;
+    }
+    setTimeout(tick, 0);
+  });
+}
+
+self.onmessage = (e: MessageEvent<ToWorker>) => {
+  const m = e.data;
+  switch (m.type) {
+    case 'init':
+      enqueue(() => init(m));
+      break;
+    case 'train':
+      training = true;
+      postStatus();
+      tick();
+      break;
+    case 'pause':
+      training = false;
+      postStatus();
+      enqueue(snapshot);
+      break;
+    case 'step':
+      pendingSteps++;
+      tick();
+      break;
+    case 'reset':
+      training = false;
+      pendingSteps = 0;
+      session++;
+      config = m.config;
+      enqueue(async () => {
+        if (!data) return;
+        buildRuns(m.config);
+        postStatus();
+        await snapshot();
+      });
+      break;
+    case 'set': {
+      // Takes effect on the next step of each run; no restart.
+      if (!config) break;
+      config = { ...config, ...m.patch };
+      if (!runs) break;
+      const { lambda, alpha, lr, update } = config;
+      runs.center.hyper = { ...runs.center.hyper, lambda, alpha, lr, update };
+      runs.softmax.hyper = { ...runs.softmax.hyper, alpha, lr };
+      break;
+    }
+  }
+};
