@@ -5,7 +5,7 @@ import { resolve } from 'node:path';
 import { MNIST_FILES, parseIdx } from '../src/data/idx';
 import type { Mnist } from '../src/data/load';
 
-export function loadMnistNode(dir = resolve(__dirname, '../public/data')): Mnist {
+export function loadMnistNode(dir = resolve(import.meta.dirname, '../public/data')): Mnist {
   const out: Partial<Mnist> = {};
   for (const f of MNIST_FILES) {
     out[f.role] = parseIdx(new Uint8Array(gunzipSync(readFileSync(resolve(dir, f.name)))), f.name, f.spec);

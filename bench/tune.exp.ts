@@ -19,6 +19,7 @@ const STEPS = Number(env.TUNE_STEPS ?? 300);
 const MODEL = (env.TUNE_MODEL ?? 'tiny') as ModelId;
 const LRS = (env.TUNE_LR ?? '0.01,0.05,0.1').split(',').map(Number);
 const LAMBDAS = (env.TUNE_LAMBDA ?? '0.01,0.03,0.1,0.3,1').split(',').map(Number);
+const RULE = (env.TUNE_RULE ?? 'eq4') as 'eq4' | 'autograd';
 const OPT = (env.TUNE_OPT ?? 'sgd') as 'sgd' | 'adam';
 const SEEDS = (env.TUNE_SEEDS ?? '1').split(',').map(Number);
 
@@ -37,7 +38,7 @@ test('tune defaults', async () => {
     const w = initialWeights(preset, seed);
     const c0 = Float32Array.from({ length: 20 }, gaussian(mulberry32(seed ^ 0x5bd1e995)));
     const a = new Run(`a${lr}${lambda}${seed}`, preset, w, c0, { optimizer: OPT, lr, lambda: 0, alpha: ALPHA, update: 'eq4' }, composedCenterLoss);
-    const b = new Run(`b${lr}${lambda}${seed}`, preset, w, c0, { optimizer: OPT, lr, lambda, alpha: ALPHA, update: 'eq4' }, composedCenterLoss);
+    const b = new Run(`b${lr}${lambda}${seed}`, preset, w, c0, { optimizer: OPT, lr, lambda, alpha: ALPHA, update: RULE }, composedCenterLoss);
     const batcher = new Batcher(60000, preset.batch, seed);
     for (let s = 0; s < STEPS; s++) {
       const bi = batcher.next();
@@ -53,8 +54,12 @@ test('tune defaults', async () => {
     const cb = compactness(rb.points, probeLabels);
     rows.push(`| ${seed} | ${lr} | ${lambda} | ${(ra.accuracy * 100).toFixed(1)} | ${(rb.accuracy * 100).toFixed(1)} | ${ca.toFixed(3)} | ${cb.toFixed(3)} | ${(cb / ca).toFixed(2)} |`);
     console.log(rows[rows.length - 1]);
+    if (env.TUNE_DUMP) {
+      const { writeFileSync } = await import('node:fs');
+      writeFileSync(`${env.TUNE_DUMP}/${OPT}-${lr}-${lambda}-${seed}.json`, JSON.stringify({ labels: Array.from(probeLabels), a: Array.from(ra.points), b: Array.from(rb.points) }));
+    }
     a.dispose();
     b.dispose();
   }
-  console.log(`\n${MODEL}, ${STEPS} steps, batch ${preset.batch}, ${OPT}, wd 5e-4, α ${ALPHA}, hidden ${preset.hidden}\n${rows.join('\n')}`);
+  console.log(`\n${MODEL}, ${STEPS} steps, batch ${preset.batch}, ${OPT}, wd 5e-4, α ${ALPHA}, rule ${RULE}, hidden ${preset.hidden}\n${rows.join('\n')}`);
 }, 3_600_000);

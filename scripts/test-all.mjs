@@ -49,7 +49,7 @@ else if (!unitOk && failed === 0) failed++;
 
 if (!process.env.FLOCK_SKIP_E2E) {
   // 3–4. Build the e2e site, then the browser suite.
-  if (!run('build e2e', 'npx', ['vite', 'build', '--mode', 'e2e'])) failed++;
+  if (!run('prepare data', 'node', ['scripts/prepare-data.mjs']) || !run('build e2e', 'npx', ['vite', 'build', '--mode', 'e2e'])) failed++;
   else {
     const e2eOk = run('e2e', 'npx', ['playwright', 'test']);
     if (!countPlaywright('test-results/e2e.json')) failed++;

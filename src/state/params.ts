@@ -7,6 +7,8 @@
 export const MODEL_IDS = ['auto', 'tiny', 'conv', 'small', 'lenetpp'] as const;
 export type ModelChoice = (typeof MODEL_IDS)[number];
 export const UPDATE_RULES = ['eq4', 'autograd'] as const;
+export const RULE_VIEWS = ['one', 'both'] as const;
+export const OPTIMIZERS = ['adam', 'sgd'] as const;
 export const BACKENDS = ['auto', 'webgpu', 'webgl', 'cpu'] as const;
 
 /** λ slider stops: 0 plus a log-friendly ladder that contains the paper's 0.003, 0.01, 0.1, 1. */
@@ -17,11 +19,13 @@ type EnumSpec<T extends readonly string[]> = { kind: 'enum'; values: T; default:
 type Spec = NumberSpec | EnumSpec<readonly string[]>;
 
 export const PARAMS = {
-  lambda: { kind: 'number', min: 0, max: 1, default: 0.1, label: 'λ (center-loss weight)' },
+  lambda: { kind: 'number', min: 0, max: 1, default: 0.3, label: 'λ (center-loss weight)' },
   alpha: { kind: 'number', min: 0, max: 1, default: 0.5, label: 'α (center learning rate)' },
-  lr: { kind: 'number', min: 1e-5, max: 1, default: 0.05, label: 'learning rate' },
+  optimizer: { kind: 'enum', values: OPTIMIZERS, default: 'adam', label: 'optimizer' },
+  lr: { kind: 'number', min: 1e-5, max: 1, default: 0.01, label: 'learning rate' },
   model: { kind: 'enum', values: MODEL_IDS, default: 'auto', label: 'model' },
   update: { kind: 'enum', values: UPDATE_RULES, default: 'eq4', label: 'center update rule' },
+  rules: { kind: 'enum', values: RULE_VIEWS, default: 'one', label: 'update rules shown' },
   seed: { kind: 'number', min: 0, max: 2 ** 31 - 1, default: 1, integer: true, label: 'seed' },
   backend: { kind: 'enum', values: BACKENDS, default: 'auto', label: 'backend' },
 } as const satisfies Record<string, Spec>;

@@ -60,7 +60,7 @@ export const composedCenterLoss: CenterLossOps = {
   },
   updatedCenters(x, y, c, alpha, lambda, rule) {
     return tf.tidy(() => {
-      if (rule === 'eq4') return tf.sub(c, tf.mul(this.deltaC(x, y, c), alpha)) as tf.Tensor2D;
+      if (rule === 'eq4') return tf.sub(c, tf.mul(composedCenterLoss.deltaC(x, y, c), alpha)) as tf.Tensor2D;
       const sums = tf.unsortedSegmentSum(tf.sub(tf.gather(c, y), x), y, c.shape[0]);
       return tf.sub(c, tf.mul(sums, (alpha * lambda) / x.shape[0])) as tf.Tensor2D;
     });

@@ -36,6 +36,8 @@ export class Run {
   private readonly second: tf.Variable[];
   /** Adam steps taken (for bias correction). */
   private adamSteps = 0;
+  /** The optimiser the buffers belong to; switching optimisers starts them from zero. */
+  private bufferOwner: OptimizerId;
   step = 0;
 
   constructor(
@@ -50,6 +52,7 @@ export class Run {
     this.net = new Net(preset, weights, id);
     this.momenta = this.net.vars.map((v) => tf.variable(tf.zerosLike(v), false, `${v.name}/m`));
     this.second = this.net.vars.map((v) => tf.variable(tf.zerosLike(v), false, `${v.name}/v`));
+    this.bufferOwner = hyper.optimizer ?? 'sgd';
     this.centers = tf.variable(tf.tensor2d(centers0, [NUM_CLASSES, centers0.length / NUM_CLASSES]), false, `${id}/centers`);
   }
 
@@ -72,6 +75,11 @@ export class Run {
     const lr = h.lr * 0.8 ** Math.floor(epoch / 20);
     const wd = h.weightDecay ?? WEIGHT_DECAY;
     const adam = h.optimizer === 'adam';
+    if ((h.optimizer ?? 'sgd') !== this.bufferOwner) {
+      this.bufferOwner = h.optimizer ?? 'sgd';
+      this.adamSteps = 0;
+      tf.tidy(() => [...this.momenta, ...this.second].forEach((b) => b.assign(tf.zerosLike(b))));
+    }
     if (adam) this.adamSteps++;
     const mu = adam ? 0.9 : (h.momentum ?? MOMENTUM);
     const b2 = 0.999;

@@ -1,6 +1,6 @@
 import { useCallback, useEffect, useMemo, useReducer, useRef, useState } from 'react';
 import { TrainerClient } from '../worker/client';
-import type { BackendName, FromWorker, RunConfig, RunId, RunMetrics } from '../worker/protocol';
+import { activeRuns, otherRule, type BackendName, type FromWorker, type RunConfig, type RunId, type RunMetrics } from '../worker/protocol';
 import { PARAMS, parseQuery, toQuery, type Params } from '../state/params';
 import { PRESETS, PORT_HYPER, type ModelId } from '../train/presets';
 import { Controls } from './Controls';
@@ -21,6 +21,7 @@ interface Ready {
   software: boolean;
   fallbackReason?: string;
   probeLabels: Uint8Array;
+  centerLoss: 'wgsl' | 'composed';
 }
 
 type Phase =
@@ -29,10 +30,15 @@ type Phase =
   | { kind: 'error'; message: string; file?: string };
 
 const BACKEND_LABEL: Record<BackendName, string> = { webgpu: 'WebGPU', webgl: 'WebGL', cpu: 'CPU' };
-export const RUN_TITLES: Record<RunId, string> = { softmax: 'Softmax only', center: 'Softmax + center loss' };
+export const RULE_NAMES = { eq4: 'Eq. 4', autograd: 'autograd' } as const;
+function runTitle(run: RunId, p: Params): string {
+  if (run === 'softmax') return 'Softmax only';
+  if (run === 'center') return 'Softmax + center loss';
+  return `Softmax + center loss, ${RULE_NAMES[otherRule(p.update)]} rule`;
+}
 
 function configOf(p: Params): RunConfig {
-  return { model: p.model, seed: p.seed, lr: p.lr, lambda: p.lambda, alpha: p.alpha, update: p.update };
+  return { model: p.model, seed: p.seed, optimizer: p.optimizer, lr: p.lr, lambda: p.lambda, alpha: p.alpha, update: p.update, compare: p.rules === 'both' };
 }
 
 export function App() {
@@ -63,7 +69,7 @@ export function App() {
           setPhase({ kind: 'loading', loaded: m.loaded, total: m.total });
           break;
         case 'ready':
-          setReady({ backend: m.backend, adapter: m.adapter, software: m.software, fallbackReason: m.fallbackReason, probeLabels: m.probeLabels });
+          setReady({ backend: m.backend, adapter: m.adapter, software: m.software, fallbackReason: m.fallbackReason, probeLabels: m.probeLabels, centerLoss: m.centerLoss });
           setModel({ id: m.model, reason: m.modelReason });
           setPhase({ kind: 'ready' });
           break;
@@ -111,13 +117,14 @@ export function App() {
   const change = useCallback((patch: Partial<Params>) => {
     const next = { ...paramsRef.current, ...patch };
     setParams(next);
-    const live: Partial<Pick<RunConfig, 'lambda' | 'alpha' | 'lr' | 'update'>> = {};
+    const live: Partial<Pick<RunConfig, 'lambda' | 'alpha' | 'lr' | 'update' | 'optimizer'>> = {};
     if (patch.lambda !== undefined) live.lambda = patch.lambda;
     if (patch.alpha !== undefined) live.alpha = patch.alpha;
     if (patch.lr !== undefined) live.lr = patch.lr;
     if (patch.update !== undefined) live.update = patch.update;
+    if (patch.optimizer !== undefined) live.optimizer = patch.optimizer;
     if (Object.keys(live).length) send({ type: 'set', patch: live });
-    if (patch.model !== undefined || patch.seed !== undefined) reset(next);
+    if (patch.model !== undefined || patch.seed !== undefined || patch.rules !== undefined) reset(next);
   }, [send, reset]);
 
   const controls = {
@@ -128,7 +135,7 @@ export function App() {
     onTrain: () => send({ type: training ? 'pause' : 'train' }),
     onStep: () => send({ type: 'step' }),
     onReset: () => reset(paramsRef.current),
-    onPortPreset: () => change({ lr: PORT_HYPER.lr, lambda: PORT_HYPER.lambda, alpha: PORT_HYPER.alpha }),
+    onPortPreset: () => change({ optimizer: 'sgd', lr: PORT_HYPER.lr, lambda: PORT_HYPER.lambda, alpha: PORT_HYPER.alpha }),
   };
 
   return (
@@ -139,6 +146,7 @@ export function App() {
           Backend: <strong>{ready ? BACKEND_LABEL[ready.backend] : '…'}</strong>
           {ready ? <span className="adapter"> · {ready.adapter}{ready.software && ready.backend === 'webgpu' ? ' (software GPU)' : ''}</span> : null}
           {model ? <span> · model <strong>{PRESETS[model.id].label}</strong></span> : null}
+          {ready ? <span data-testid="center-loss-impl"> · center loss: {ready.centerLoss === 'wgsl' ? 'WGSL kernel' : 'composed ops'}</span> : null}
         </p>
       </header>
 
@@ -172,11 +180,12 @@ export function App() {
       <Controls {...controls} />
 
       <main className="panels">
-        {(['softmax', 'center'] as RunId[]).map((run) => (
+        {activeRuns(configOf(params)).map((run) => (
           <Panel
             key={run}
             run={run}
-            title={RUN_TITLES[run]}
+            title={runTitle(run, params)}
+            rule={run === 'softmax' ? null : RULE_NAMES[run === 'center' ? params.update : otherRule(params.update)]}
             snapshot={snaps[run] ?? null}
             labels={ready?.probeLabels ?? null}
             highlight={highlight}

@@ -1,4 +1,4 @@
-import { LAMBDA_STOPS, MODEL_IDS, PARAMS, UPDATE_RULES, coerce, nearestLambdaStop, type Params } from '../state/params';
+import { LAMBDA_STOPS, MODEL_IDS, OPTIMIZERS, PARAMS, UPDATE_RULES, coerce, nearestLambdaStop, type Params } from '../state/params';
 import { PRESETS } from '../train/presets';
 
 export interface ControlsProps {
@@ -55,6 +55,13 @@ export function Controls(p: ControlsProps) {
       </div>
 
       <label className="field">
+        Optimizer
+        <select value={params.optimizer} onChange={(e) => p.onChange({ optimizer: coerce('optimizer', e.target.value).value })}>
+          {OPTIMIZERS.map((o) => <option key={o} value={o}>{o === 'adam' ? 'Adam' : 'SGD, momentum 0.9'}</option>)}
+        </select>
+      </label>
+
+      <label className="field">
         Learning rate
         <select value={params.lr} onChange={(e) => p.onChange({ lr: coerce('lr', e.target.value).value })}>
           {lrOptions.map((v) => <option key={v} value={v}>{fmt(v)}</option>)}
@@ -66,6 +73,12 @@ export function Controls(p: ControlsProps) {
         <select value={params.update} onChange={(e) => p.onChange({ update: coerce('update', e.target.value).value })}>
           {UPDATE_RULES.map((r) => <option key={r} value={r}>{RULE_LABEL[r]}</option>)}
         </select>
+      </label>
+
+      <label className="field">
+        <input type="checkbox" checked={params.rules === 'both'} disabled={p.disabled}
+          onChange={(e) => p.onChange({ rules: e.target.checked ? 'both' : 'one' })} />
+        Compare both update rules (restarts)
       </label>
 
       <label className="field">

@@ -8,6 +8,8 @@ import type { Snapshot } from './App';
 export interface PanelProps {
   run: RunId;
   title: string;
+  /** The center update rule's name, for the center-loss panels. */
+  rule: string | null;
   snapshot: Snapshot | null;
   labels: Uint8Array | null;
   highlight: number | null;
@@ -16,7 +18,7 @@ export interface PanelProps {
   model: ModelId | null;
 }
 
-export function Panel({ run, title, snapshot, labels, highlight, onLegendClick, params, model }: PanelProps) {
+export function Panel({ run, title, rule, snapshot, labels, highlight, onLegendClick, params, model }: PanelProps) {
   const m = snapshot?.metrics;
   const tight = snapshot && labels ? compactness(snapshot.points, labels) : NaN;
   const headingId = `panel-${run}-title`;
@@ -30,7 +32,7 @@ export function Panel({ run, title, snapshot, labels, highlight, onLegendClick, 
       lambda: snapshot.metrics.lambda,
       alpha: snapshot.metrics.alpha,
       model,
-      update: run === 'center' ? params.update : 'eq4',
+      update: run === 'softmax' ? 'eq4' : run === 'center' ? params.update : params.update === 'eq4' ? 'autograd' : 'eq4',
       seed: params.seed,
       lr: params.lr,
       accuracy: snapshot.metrics.accuracy,
@@ -50,6 +52,7 @@ export function Panel({ run, title, snapshot, labels, highlight, onLegendClick, 
     <section className="panel" role="region" aria-labelledby={headingId} data-run={run}>
       <header>
         <h2 id={headingId}>{title}</h2>
+        {rule ? <span className="tag" title="center update rule">{rule}</span> : null}
         <p className="readout" aria-live="polite" aria-atomic="true" data-testid={`readout-${run}`}>
           {m ? `step ${m.step} · accuracy ${(m.accuracy * 100).toFixed(1)}%` : 'step 0 · accuracy –'}
         </p>

@@ -4,20 +4,32 @@
  * drops stale messages; run-specific messages also carry their `run`.
  */
 import type { CenterUpdateRule } from '../train/centerLoss';
+import type { OptimizerId } from '../train/trainer';
 import type { ModelId } from '../train/presets';
 
-export type RunId = 'softmax' | 'center';
-export const RUN_IDS: readonly RunId[] = ['softmax', 'center'];
+/** 'softmax' (λ = 0), 'center' (the user's λ and update rule) and, when comparing rules, 'rule' (the other rule). */
+export type RunId = 'softmax' | 'center' | 'rule';
+export const RUN_IDS: readonly RunId[] = ['softmax', 'center', 'rule'];
+/** The runs that train for a config. */
+export function activeRuns(c: Pick<RunConfig, 'compare'>): RunId[] {
+  return c.compare ? ['softmax', 'center', 'rule'] : ['softmax', 'center'];
+}
+export function otherRule(r: CenterUpdateRule): CenterUpdateRule {
+  return r === 'eq4' ? 'autograd' : 'eq4';
+}
 export type BackendName = 'webgpu' | 'webgl' | 'cpu';
 
 export interface RunConfig {
   /** 'auto' lets the worker pick for the backend it got (LeNet++ on a real GPU, else tiny). */
   model: ModelId | 'auto';
   seed: number;
+  optimizer: OptimizerId;
   lr: number;
   lambda: number; // applies to the 'center' run; 'softmax' is always 0
   alpha: number;
   update: CenterUpdateRule;
+  /** Also train a third run with the other center update rule, from the same init. */
+  compare: boolean;
 }
 
 export type ToWorker =
@@ -26,7 +38,7 @@ export type ToWorker =
   | { type: 'pause' }
   | { type: 'step' }
   | { type: 'reset'; config: RunConfig }
-  | { type: 'set'; patch: Partial<Pick<RunConfig, 'lambda' | 'alpha' | 'lr' | 'update'>> };
+  | { type: 'set'; patch: Partial<Pick<RunConfig, 'lambda' | 'alpha' | 'lr' | 'update' | 'optimizer'>> };
 
 export interface RunMetrics {
   step: number;
@@ -49,6 +61,8 @@ export type FromWorker =
       type: 'ready'; session: number; backend: BackendName; adapter: string; software: boolean;
       fallbackReason?: string; model: ModelId; modelReason?: string;
       probeLabels: Uint8Array; probeSize: number;
+      /** Which implementation computes the center loss: the WGSL kernels or composed tfjs ops. */
+      centerLoss: 'wgsl' | 'composed';
     }
   | {
       type: 'snapshot'; session: number; run: RunId; metrics: RunMetrics;

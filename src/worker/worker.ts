@@ -16,9 +16,10 @@ import { DataError } from '../data/idx';
 import { initialWeights } from '../train/model';
 import { Run } from '../train/trainer';
 import { PRESETS, NUM_CLASSES, EMBED_DIM, type ModelId } from '../train/presets';
-import { centerLossFor } from '../train/centerLossWebgpu';
+import { centerLossFor, validateCenterLossKernels } from '../train/centerLossWebgpu';
+import { composedCenterLoss, type CenterLossOps } from '../train/centerLoss';
 import type { BackendName, FromWorker, RunConfig, RunId, ToWorker } from './protocol';
-import { RUN_IDS } from './protocol';
+import { activeRuns, otherRule } from './protocol';
 
 declare const self: DedicatedWorkerGlobalScope;
 
@@ -36,12 +37,14 @@ let data: Mnist | null = null;
 let probeX: tf.Tensor2D | null = null;
 let probeLabels = new Uint8Array(0);
 let config: RunConfig | null = null;
+let lossOps: CenterLossOps = composedCenterLoss;
 let model: ModelId = 'tiny';
 let modelReason: string | undefined;
-let runs: Record<RunId, Run> | null = null;
+let runs: Partial<Record<RunId, Run>> | null = null;
+let ids: RunId[] = [];
 let batcher: Batcher | null = null;
-let diverged: Record<RunId, boolean> = { softmax: false, center: false };
-let lastLosses: Record<RunId, [number, number]> = { softmax: [NaN, NaN], center: [NaN, NaN] };
+let diverged: Partial<Record<RunId, boolean>> = {};
+let lastLosses: Partial<Record<RunId, [number, number]>> = {};
 
 let training = false;
 let pendingSteps = 0;
@@ -115,22 +118,25 @@ function resolveModel(choice: RunConfig['model']): void {
 
 /** (Re)creates both runs from the seed: same weights, same centers, same batch order. */
 function buildRuns(c: RunConfig): void {
-  if (runs) RUN_IDS.forEach((id) => runs![id].dispose());
+  if (runs) Object.values(runs).forEach((r) => r.dispose());
   resolveModel(c.model);
   const preset = PRESETS[model];
   const weights = initialWeights(preset, c.seed);
   const g = gaussian(mulberry32(c.seed ^ 0x5bd1e995));
   const centers0 = Float32Array.from({ length: NUM_CLASSES * EMBED_DIM }, g);
-  const ops = centerLossFor(backend);
+  const ops = lossOps;
   const prefix = `s${session}`;
+  const hyper = { optimizer: c.optimizer, lr: c.lr, alpha: c.alpha };
+  ids = activeRuns(c);
   runs = {
     // The softmax-only run tracks its centers with Eq. 4 so its panel can draw them; λ = 0 keeps them out of training.
-    softmax: new Run(`${prefix}/softmax`, preset, weights, centers0, { lr: c.lr, lambda: 0, alpha: c.alpha, update: 'eq4' }, ops),
-    center: new Run(`${prefix}/center`, preset, weights, centers0, { lr: c.lr, lambda: c.lambda, alpha: c.alpha, update: c.update }, ops),
+    softmax: new Run(`${prefix}/softmax`, preset, weights, centers0, { ...hyper, lambda: 0, update: 'eq4' }, ops),
+    center: new Run(`${prefix}/center`, preset, weights, centers0, { ...hyper, lambda: c.lambda, update: c.update }, ops),
   };
+  if (c.compare) runs.rule = new Run(`${prefix}/rule`, preset, weights, centers0, { ...hyper, lambda: c.lambda, update: otherRule(c.update) }, ops);
   batcher = new Batcher(data!.trainLabels.length, preset.batch, c.seed);
-  diverged = { softmax: false, center: false };
-  lastLosses = { softmax: [NaN, NaN], center: [NaN, NaN] };
+  diverged = {};
+  lastLosses = {};
   stepsSinceProbe = 0;
   probeEvery = 1;
   pairMs = 0;
@@ -140,6 +146,15 @@ function buildRuns(c: RunConfig): void {
 
 async function init(m: Extract<ToWorker, { type: 'init' }>): Promise<void> {
   const { adapter, reason } = await pickBackend(m.backend);
+  lossOps = centerLossFor(backend);
+  if (lossOps.id === 'wgsl') {
+    try {
+      await validateCenterLossKernels();
+    } catch (e) {
+      lossOps = composedCenterLoss;
+      post({ type: 'error', session, fatal: false, message: `The WebGPU center-loss kernel failed its self-check, so composed ops are used instead (${e instanceof Error ? e.message : e}).` });
+    }
+  }
   data = await loadMnist(m.dataBase, (p) => post({ type: 'progress', session, file: p.file, loaded: p.overallLoaded, total: p.overallTotal }));
   const idx = stratifiedProbe(data.testLabels, PROBE_SIZE, PROBE_SEED);
   probeLabels = Uint8Array.from(gatherLabels(data.testLabels, idx));
@@ -148,7 +163,7 @@ async function init(m: Extract<ToWorker, { type: 'init' }>): Promise<void> {
   buildRuns(config);
   post({
     type: 'ready', session, backend, adapter, software, fallbackReason: backend === 'webgpu' ? undefined : reason,
-    model, modelReason, probeLabels: probeLabels.slice(), probeSize: idx.length,
+    model, modelReason, probeLabels: probeLabels.slice(), probeSize: idx.length, centerLoss: lossOps.id,
   });
   await snapshot();
   postStatus();
@@ -162,8 +177,8 @@ async function trainPair(): Promise<void> {
   const idx = batcher.next();
   const x = tf.tensor2d(gatherImages(data.trainImages, idx), [idx.length, 784]);
   const y = tf.tensor1d(gatherLabels(data.trainLabels, idx), 'int32');
-  const live = RUN_IDS.filter((id) => !diverged[id]);
-  const parts = live.map((id) => runs![id].trainStep(x, y, epoch));
+  const live = ids.filter((id) => !diverged[id]);
+  const parts = live.map((id) => runs![id]!.trainStep(x, y, epoch));
   const values = await Promise.all(parts.map((p) => p.data()));
   tf.dispose([x, y, ...parts]);
   live.forEach((id, i) => {
@@ -180,11 +195,11 @@ async function snapshot(): Promise<void> {
   if (!runs || !probeX) return;
   const t0 = performance.now();
   const now = t0;
-  const step = Math.max(runs.softmax.step, runs.center.step);
+  const step = Math.max(...ids.map((id) => runs![id]!.step));
   const rate = now > lastSnapshot.time && step > lastSnapshot.step ? ((step - lastSnapshot.step) * 1000) / (now - lastSnapshot.time) : 0;
-  // Probe both runs first, then post both, so the two panels always show the same step.
-  const results = await Promise.all(RUN_IDS.map(async (id) => {
-    const run = runs![id];
+  // Probe every run first, then post them all, so the panels always show the same step.
+  const results = await Promise.all(ids.map(async (id) => {
+    const run = runs![id]!;
     const [probe, centers] = await Promise.all([run.probe(probeX!, probeLabels), run.centersData()]);
     return { id, run, probe, centers };
   }));
@@ -195,7 +210,7 @@ async function snapshot(): Promise<void> {
     post({
       type: 'snapshot', session, run: id,
       metrics: {
-        step: run.step, softmaxLoss: lastLosses[id][0], centerLoss: lastLosses[id][1],
+        step: run.step, softmaxLoss: lastLosses[id]?.[0] ?? NaN, centerLoss: lastLosses[id]?.[1] ?? NaN,
         lambda: run.hyper.lambda, alpha: run.hyper.alpha, accuracy: probe.accuracy,
         stepsPerSec: bad ? 0 : rate, diverged: bad,
       },
@@ -219,8 +234,9 @@ function tick(): void {
       if (manual) pendingSteps--;
       await trainPair();
       const due = stepsSinceProbe >= probeEvery && performance.now() - lastSnapshot.time >= MIN_SNAPSHOT_MS;
-      if (manual || due || (diverged.softmax && diverged.center)) await snapshot();
-      if (diverged.softmax && diverged.center && training) { training = false; postStatus(); }
+      const allDiverged = ids.every((id) => diverged[id]);
+      if (manual || due || allDiverged) await snapshot();
+      if (allDiverged && training) { training = false; postStatus(); }
     } finally {
       ticking = false;
     }
@@ -265,9 +281,10 @@ self.onmessage = (e: MessageEvent<ToWorker>) => {
       if (!config) break;
       config = { ...config, ...m.patch };
       if (!runs) break;
-      const { lambda, alpha, lr, update } = config;
-      runs.center.hyper = { ...runs.center.hyper, lambda, alpha, lr, update };
-      runs.softmax.hyper = { ...runs.softmax.hyper, alpha, lr };
+      const { lambda, alpha, lr, update, optimizer } = config;
+      runs.softmax!.hyper = { ...runs.softmax!.hyper, alpha, lr, optimizer };
+      runs.center!.hyper = { ...runs.center!.hyper, lambda, alpha, lr, update, optimizer };
+      if (runs.rule) runs.rule.hyper = { ...runs.rule.hyper, lambda, alpha, lr, update: otherRule(update), optimizer };
       break;
     }
   }

@@ -1,0 +1,573 @@
+/**
+ * `npm run bench`: what Flock costs on this machine, measured in one run against the e2e build
+ * (dist-e2e/), served from a sub-path, in headless Chromium:
+ *   1. training throughput per preset × backend (steps/s of each run, ms per pair, samples/s),
+ *   2. the center-loss kernel: WGSL vs composed tfjs ops (ms per call, dispatches per step),
+ *   3. UI smoothness on the main thread while the worker trains (rAF intervals, long tasks),
+ *   4. load (bytes, time to "Train" enabled, time to the first embedding frame),
+ *   5. memory (worker tensors, page JS heap) after warm-up and after the measuring window.
+ * Prints Markdown tables and writes bench/results/<date>-<host>.json + bench/results/latest.md.
+ *
+ *   BENCH_SMOKE=1  short version for CI (tiny preset only, one short window per case; ≲ 3 min):
+ *                  writes <date>-<host>-smoke.json and latest-smoke.md, so it never overwrites a full run.
+ *
+ * Steps are read from the panels' readouts ("step 123 · accuracy 45.6%"), timestamped on the main
+ * thread by a MutationObserver. The worker posts a snapshot only every few pairs of steps (it keeps
+ * probing under 20 % of the time), so a window is measured between two snapshots, and the rate
+ * includes the probing the app really does.
+ */
+import { test, expect, chromium, type Browser, type Page } from '@playwright/test';
+import { existsSync, statSync } from 'node:fs';
+import { mkdir, writeFile } from 'node:fs/promises';
+import os from 'node:os';
+import { resolve } from 'node:path';
+import { chromiumArgs, executablePath } from '../e2e/browser';
+import { serveStatic, type StaticServer } from '../e2e/serve';
+import type { BenchReport, InitInfo } from '../e2e/harness/kernel';
+import { PRESETS, type ModelId } from '../src/train/presets';
+
+const ROOT = resolve(import.meta.dirname, '../dist-e2e');
+const RESULTS = resolve(import.meta.dirname, 'results');
+const PREFIX = '/flock/';
+const SMOKE = process.env.BENCH_SMOKE === '1';
+
+const CFG = SMOKE
+  ? { presets: ['tiny'] as ModelId[], windows: 1, windowMs: 4_000, warmupSteps: 5, frameMs: 3_000, idleMs: 1_500, kernelIters: 10 }
+  : { presets: ['tiny', 'conv', 'small', 'lenetpp'] as ModelId[], windows: 5, windowMs: 10_000, warmupSteps: 10, frameMs: 8_000, idleMs: 4_000, kernelIters: 50 };
+/** `small` is measured only where a training step takes less than this (webgl/webgpu only). */
+const SMALL_MAX_STEP_MS = 5_000;
+const KERNEL_BATCHES = [128, 1024];
+
+type BackendId = 'webgpu' | 'webgl' | 'cpu';
+const BACKENDS: { id: BackendId; webgpuFlag: boolean }[] = [
+  { id: 'webgpu', webgpuFlag: true }, // SwiftShader on these machines
+  { id: 'webgl', webgpuFlag: false }, // no --enable-unsafe-webgpu, plus ?backend=webgl
+  { id: 'cpu', webgpuFlag: false },
+];
+
+// ---------------------------------------------------------------------------------------------
+// Result types (also the JSON schema)
+
+interface Stats { n: number; median: number; p95: number; max: number }
+interface LoadResult {
+  bytesBrowser: number; bytesServer: number; requests: number; trainEnabledMs: number; firstFrameMs: number;
+  /** what the browser saw, per response (path, body bytes), and requests that failed */
+  responses: [string, number][]; failed: string[];
+}
+interface BackendInfo { text: string; backend: string; adapter: string; software: boolean; webglRenderer?: string }
+interface Throughput { stepsPerSec: number; msPerPair: number; samplesPerSec: number; runs: number; windows: number[]; firstTrainedFrameMs: number }
+interface Memory { tensors: number | null; heapBytes: number | null }
+interface Frames { ms: number; frames: Stats; longTasks: number; longestTaskMs: number }
+interface CaseResult {
+  preset: ModelId; backend: BackendId; batch: number;
+  skipped?: string; error?: string; notes: string[];
+  info?: BackendInfo; load?: LoadResult; throughput?: Throughput;
+  memory?: { afterWarmup: Memory; afterWindow: Memory };
+  frames?: { training: Frames; idle: Frames };
+}
+interface KernelResult { adapter: Record<string, string>; iters: number; reports: BenchReport[]; error?: string }
+interface Machine {
+  hostname: string; cpus: number; cpuModel: string; os: string; node: string; chromium: string;
+  loadAvgStart: number[]; loadAvgEnd?: number[];
+}
+
+// ---------------------------------------------------------------------------------------------
+// Small helpers
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+function stats(xs: number[]): Stats {
+  if (!xs.length) return { n: 0, median: NaN, p95: NaN, max: NaN };
+  const s = [...xs].sort((a, b) => a - b);
+  const q = (p: number) => s[Math.min(s.length - 1, Math.max(0, Math.ceil(p * s.length) - 1))];
+  const median = s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
+  return { n: s.length, median, p95: q(0.95), max: s[s.length - 1] };
+}
+
+function appUrl(server: StaticServer, preset: ModelId, backend: BackendId): string {
+  return `${server.url}?model=${preset}&backend=${backend}&seed=1`;
+}
+
+async function launch(webgpu: boolean): Promise<Browser> {
+  // Precise heap numbers (performance.memory is bucketed otherwise).
+  return chromium.launch({ executablePath: executablePath(), args: [...chromiumArgs(webgpu), '--enable-precise-memory-info'] });
+}
+
+async function newPage(browser: Browser, notes: string[]): Promise<Page> {
+  const page = await browser.newPage({ viewport: { width: 1440, height: 900 } });
+  page.on('pageerror', (e) => notes.push(`pageerror: ${e.message}`));
+  page.on('console', (m) => { if (m.type() === 'error') notes.push(`console: ${m.text().slice(0, 200)}`); });
+  return page;
+}
+
+/** Fails fast with the app's own message when it shows an error banner. */
+async function appError(page: Page): Promise<string | null> {
+  const el = page.getByTestId('error');
+  return (await el.count()) ? ((await el.first().textContent()) ?? 'error banner') : null;
+}
+
+// ---------------------------------------------------------------------------------------------
+// 4. Load: bytes, time to "Train" enabled, time to the first embedding frame
+
+/** Before navigation: records (page clock, ms since navigation start) when Train becomes enabled and when the first embedding frame is shown. */
+async function installLoadProbe(page: Page): Promise<void> {
+  await page.addInitScript(() => {
+    const w = window as unknown as { __flockLoad: { trainEnabled?: number; firstFrame?: number } };
+    w.__flockLoad = {};
+    const check = () => {
+      const L = w.__flockLoad;
+      if (L.trainEnabled === undefined) {
+        const b = [...document.querySelectorAll('button')].find((x) => x.textContent?.trim() === 'Train');
+        if (b && !b.disabled) L.trainEnabled = performance.now();
+      }
+      if (L.firstFrame === undefined) {
+        const r = document.querySelector('[data-testid=readout-center]');
+        if (r && /accuracy\s+[\d.]+%/.test(r.textContent ?? '')) L.firstFrame = performance.now();
+      }
+      if (L.trainEnabled !== undefined && L.firstFrame !== undefined) mo.disconnect();
+    };
+    const mo = new MutationObserver(check);
+    mo.observe(document, { subtree: true, childList: true, characterData: true, attributes: true, attributeFilter: ['disabled'] });
+  });
+}
+
+/** Response body sizes as the browser saw them (page and its worker); the worker script reports 0 there, so Content-Length fills in. */
+function trackBytes(page: Page): { responses: [string, number][]; failed: string[]; settled: () => Promise<unknown> } {
+  const responses: [string, number][] = [];
+  const failed: string[] = [];
+  const pending: Promise<void>[] = [];
+  page.on('requestfailed', (req) => failed.push(`${new URL(req.url()).pathname}: ${req.failure()?.errorText}`));
+  page.on('requestfinished', (req) => {
+    pending.push((async () => {
+      const [sizes, res] = await Promise.all([req.sizes().catch(() => null), req.response().catch(() => null)]);
+      const body = sizes?.responseBodySize ?? 0;
+      const length = Number((res && (await res.allHeaders().catch(() => ({} as Record<string, string>)))['content-length']) ?? 0);
+      responses.push([new URL(req.url()).pathname, body > 0 ? body : length]);
+    })());
+  });
+  return { responses, failed, settled: () => Promise.all(pending) };
+}
+
+/** Bytes the server sent for the requests it received since `from` (all 200s of whole files). */
+function serverBytes(server: StaticServer, from: number): number {
+  let sum = 0;
+  for (const p of server.requests.slice(from)) {
+    if (!p.startsWith(PREFIX)) continue;
+    let file = resolve(ROOT, '.' + decodeURIComponent(p.slice(PREFIX.length - 1)));
+    if (existsSync(file) && statSync(file).isDirectory()) file = resolve(file, 'index.html');
+    if (existsSync(file)) sum += statSync(file).size;
+  }
+  return sum;
+}
+
+async function measureLoad(page: Page, server: StaticServer, url: string): Promise<LoadResult> {
+  await installLoadProbe(page);
+  const bytes = trackBytes(page);
+  const from = server.requests.length;
+  await page.goto(url);
+  await page.waitForFunction(() => {
+    const L = (window as unknown as { __flockLoad: { trainEnabled?: number; firstFrame?: number } }).__flockLoad;
+    return (L.trainEnabled !== undefined && L.firstFrame !== undefined) || !!document.querySelector('[data-testid=error]');
+  }, null, { polling: 100, timeout: 180_000 });
+  const err = await appError(page);
+  if (err) throw new Error(`app error while loading: ${err}`);
+  await sleep(300);
+  await bytes.settled();
+  const L = await page.evaluate(() => (window as unknown as { __flockLoad: { trainEnabled: number; firstFrame: number } }).__flockLoad);
+  return {
+    bytesBrowser: bytes.responses.reduce((a, [, n]) => a + n, 0), bytesServer: serverBytes(server, from),
+    requests: bytes.responses.length, trainEnabledMs: L.trainEnabled, firstFrameMs: L.firstFrame,
+    responses: [...bytes.responses], failed: [...bytes.failed],
+  };
+}
+
+/** Backend readout, e.g. "Backend: WebGPU · google swiftshader (software GPU) · model Tiny MLP (784→32→2)". */
+async function readBackend(page: Page): Promise<BackendInfo> {
+  const text = ((await page.getByTestId('backend').textContent()) ?? '').replace(/\s+/g, ' ').trim();
+  const parts = text.split(' · ');
+  const backend = parts[0].replace(/^Backend:\s*/, '');
+  const adapter = parts[1] ?? '';
+  const webglRenderer = await page.evaluate(() => {
+    const gl = document.createElement('canvas').getContext('webgl2');
+    const ext = gl?.getExtension('WEBGL_debug_renderer_info');
+    return gl && ext ? String(gl.getParameter(ext.UNMASKED_RENDERER_WEBGL)) : undefined;
+  });
+  let software: boolean;
+  if (backend === 'WebGPU') software = /software GPU|swiftshader/i.test(adapter);
+  else if (backend === 'WebGL') software = /swiftshader|llvmpipe|softpipe|software/i.test(webglRenderer ?? '');
+  else software = true; // the CPU backend: no GPU at all
+  return { text, backend, adapter, software, webglRenderer: backend === 'WebGL' ? webglRenderer : undefined };
+}
+
+// ---------------------------------------------------------------------------------------------
+// 1. Training throughput
+
+interface StepEntry { t: number; step: number; softmax: number }
+
+/** Timestamps every change of the center run's step readout (page clock), into window.__flockSteps. */
+async function installStepLog(page: Page): Promise<void> {
+  await page.evaluate(() => {
+    const stepOf = (el: Element | null) => Number(/step (\d+)/.exec(el?.textContent ?? '')?.[1] ?? -1);
+    const center = document.querySelector('[data-testid=readout-center]')!;
+    const softmax = document.querySelector('[data-testid=readout-softmax]');
+    const log: { t: number; step: number; softmax: number }[] = [];
+    (window as unknown as { __flockSteps: typeof log }).__flockSteps = log;
+    const record = () => {
+      const step = stepOf(center);
+      if (!log.length || log[log.length - 1].step !== step) log.push({ t: performance.now(), step, softmax: stepOf(softmax) });
+    };
+    new MutationObserver(record).observe(center, { subtree: true, childList: true, characterData: true });
+    record();
+  });
+}
+
+async function stepLog(page: Page, from = 0): Promise<StepEntry[]> {
+  return page.evaluate((i) => (window as unknown as { __flockSteps: StepEntry[] }).__flockSteps.slice(i), from);
+}
+
+/** Waits until the step readout reaches `step`; returns the entry, or null on timeout. */
+async function waitForStep(page: Page, step: number, timeoutMs: number): Promise<StepEntry | null> {
+  const h = await page.waitForFunction((s) => {
+    const log = (window as unknown as { __flockSteps: { step: number }[] }).__flockSteps;
+    return log.find((e) => e.step >= s) ?? (document.querySelector('[data-testid=error]') ? 'error' : false);
+  }, step, { polling: 200, timeout: timeoutMs }).catch(() => null);
+  const v = h ? await h.jsonValue() : null;
+  if (v === 'error') throw new Error(`app error while training: ${await appError(page)}`);
+  return (v as StepEntry | null) ?? null;
+}
+
+async function pageNow(page: Page): Promise<number> {
+  return page.evaluate(() => performance.now());
+}
+
+async function pressTrain(page: Page): Promise<number> {
+  const t = await pageNow(page);
+  await page.getByRole('button', { name: 'Train' }).click();
+  await expect(page.getByRole('button', { name: 'Pause' })).toBeVisible();
+  return t;
+}
+
+/**
+ * Splits the step log after `from` into consecutive windows of at least `windowMs` (each from one
+ * snapshot to a later one) and returns each window's steps/s. Waits until `count` windows exist.
+ */
+async function measureWindows(page: Page, from: number, count: number, windowMs: number): Promise<number[]> {
+  const split = (log: StepEntry[]) => {
+    const rates: number[] = [];
+    let a = 0;
+    for (let b = 1; b < log.length && rates.length < count; b++) {
+      if (log[b].t - log[a].t >= windowMs) {
+        rates.push(((log[b].step - log[a].step) * 1000) / (log[b].t - log[a].t));
+        a = b;
+      }
+    }
+    return rates;
+  };
+  const deadline = Date.now() + count * windowMs * 3 + 120_000;
+  for (;;) {
+    const log = await stepLog(page, from);
+    const rates = split(log);
+    if (rates.length >= count || Date.now() > deadline) return rates;
+    if (await appError(page)) throw new Error(`app error while training: ${await appError(page)}`);
+    await sleep(Math.min(1_000, windowMs / 4));
+  }
+}
+
+function throughput(windows: number[], batch: number, runs: number, firstTrainedFrameMs: number): Throughput {
+  const stepsPerSec = stats(windows).median;
+  return { stepsPerSec, msPerPair: 1000 / stepsPerSec, samplesPerSec: stepsPerSec * batch * runs, runs, windows, firstTrainedFrameMs };
+}
+
+// ---------------------------------------------------------------------------------------------
+// 5. Memory
+
+async function readMemory(page: Page): Promise<Memory> {
+  const t = Number((await page.getByTestId('tensors-center').textContent())?.trim());
+  const heap = await page.evaluate(() => (performance as Performance & { memory?: { usedJSHeapSize: number } }).memory?.usedJSHeapSize ?? null);
+  return { tensors: Number.isFinite(t) ? t : null, heapBytes: heap };
+}
+
+// ---------------------------------------------------------------------------------------------
+// 3. UI smoothness: a requestAnimationFrame loop on the main thread, plus long tasks
+
+async function measureFrames(page: Page, ms: number): Promise<Frames> {
+  const r = await page.evaluate((dur) => new Promise<{ intervals: number[]; longTasks: number[] }>((done) => {
+    const longTasks: number[] = [];
+    const po = new PerformanceObserver((l) => { for (const e of l.getEntries()) longTasks.push(e.duration); });
+    po.observe({ type: 'longtask' });
+    const intervals: number[] = [];
+    const t0 = performance.now();
+    let last = -1;
+    const frame = (t: number) => {
+      if (last >= 0) intervals.push(t - last);
+      last = t;
+      if (t - t0 < dur) { requestAnimationFrame(frame); return; }
+      setTimeout(() => {
+        for (const e of po.takeRecords()) longTasks.push(e.duration);
+        po.disconnect();
+        done({ intervals, longTasks });
+      }, 0);
+    };
+    requestAnimationFrame(frame);
+  }), ms);
+  return { ms, frames: stats(r.intervals), longTasks: r.longTasks.length, longestTaskMs: r.longTasks.length ? Math.max(...r.longTasks) : 0 };
+}
+
+/** Waits until nothing in the page's DOM has changed for `quietMs` (the last snapshot drawn), at most `capMs`. */
+async function waitForQuiet(page: Page, quietMs: number, capMs: number): Promise<boolean> {
+  return page.evaluate(([quiet, cap]) => new Promise<boolean>((done) => {
+    let last = performance.now();
+    const t0 = last;
+    const mo = new MutationObserver(() => { last = performance.now(); });
+    mo.observe(document.body, { subtree: true, childList: true, characterData: true, attributes: true });
+    const poll = setInterval(() => {
+      const now = performance.now();
+      if (now - last >= quiet || now - t0 >= cap) { clearInterval(poll); mo.disconnect(); done(now - last >= quiet); }
+    }, 50);
+  }), [quietMs, capMs] as const);
+}
+
+// ---------------------------------------------------------------------------------------------
+// One preset × backend case: load, train, warm up, measure, pause, measure idle frames.
+
+async function runCase(browser: Browser, server: StaticServer, backend: BackendId, preset: ModelId,
+  known: Partial<Record<BackendId, BackendInfo>>): Promise<CaseResult> {
+  const batch = PRESETS[preset].batch;
+  const res: CaseResult = { preset, backend, batch, notes: [] };
+  if (preset === 'small' && backend === 'cpu') return { ...res, skipped: 'skipped: webgl/webgpu only' };
+  if (preset === 'lenetpp' && known[backend]?.software) return { ...res, info: known[backend], skipped: 'skipped: software adapter' };
+
+  const page = await newPage(browser, res.notes);
+  try {
+    res.load = await measureLoad(page, server, appUrl(server, preset, backend));
+    res.info = await readBackend(page);
+    known[backend] ??= res.info;
+    if (res.info.backend.toLowerCase() !== backend) res.notes.push(`asked for ${backend}, got ${res.info.backend}`);
+    if (preset === 'lenetpp' && res.info.software) return { ...res, skipped: 'skipped: software adapter' };
+    const runs = await page.locator('[data-testid^=readout-]').count();
+
+    await installStepLog(page);
+    const tClick = await pressTrain(page);
+    const gated = preset === 'small';
+    const first = await waitForStep(page, 1, gated ? 60_000 : 300_000);
+    if (!first) {
+      if (gated) return { ...res, skipped: `skipped: first pair of steps took > 60 s (step ≥ ${SMALL_MAX_STEP_MS / 1000} s)` };
+      throw new Error('no training step within 300 s');
+    }
+    if (gated) {
+      const next = await waitForStep(page, first.step + 1, 4 * SMALL_MAX_STEP_MS);
+      const stepMs = next ? (next.t - first.t) / (next.step - first.step) / 2 : Infinity;
+      if (stepMs >= SMALL_MAX_STEP_MS) {
+        return { ...res, skipped: `skipped: step ${Number.isFinite(stepMs) ? `≈ ${(stepMs / 1000).toFixed(1)} s` : `> ${2 * SMALL_MAX_STEP_MS / 1000} s`} (limit ${SMALL_MAX_STEP_MS / 1000} s)` };
+      }
+    }
+    const warm = await waitForStep(page, CFG.warmupSteps, 600_000);
+    if (!warm) throw new Error(`warm-up: step ${CFG.warmupSteps} not reached in 600 s`);
+    const afterWarmup = await readMemory(page);
+    const from = (await stepLog(page)).length - 1; // the first window starts at the latest snapshot
+    const windows = await measureWindows(page, from, CFG.windows, CFG.windowMs);
+    if (!windows.length) throw new Error('no complete measuring window');
+    if (windows.length < CFG.windows) res.notes.push(`only ${windows.length}/${CFG.windows} windows completed`);
+    res.throughput = throughput(windows, batch, runs, first.t - tClick);
+    res.memory = { afterWarmup, afterWindow: await readMemory(page) };
+    const log = await stepLog(page, from);
+    if (log.some((e) => e.softmax !== e.step)) res.notes.push('softmax and center step counters differed');
+
+    const training = await measureFrames(page, CFG.frameMs);
+    await page.getByRole('button', { name: 'Pause' }).click();
+    await expect(page.getByRole('button', { name: 'Train' })).toBeVisible();
+    // The pair in flight finishes and the worker posts a last snapshot; wait until it is drawn.
+    if (!(await waitForQuiet(page, 1_000, 15_000))) res.notes.push('page never went quiet after Pause');
+    res.frames = { training, idle: await measureFrames(page, CFG.idleMs) };
+    return res;
+  } finally {
+    await page.close();
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// 2. Center-loss kernel via the harness page (WebGPU only)
+
+async function measureKernel(browser: Browser, server: StaticServer, iters: number): Promise<KernelResult> {
+  const notes: string[] = [];
+  const page = await newPage(browser, notes);
+  try {
+    await page.goto(`${server.url}e2e/harness/kernel.html`);
+    await page.waitForFunction(() => !!window.flockKernel, null, { timeout: 60_000 });
+    const info: InitInfo = await page.evaluate(() => window.flockKernel.init());
+    if (info.error || info.backend !== 'webgpu') return { adapter: info.adapter, iters, reports: [], error: info.error ?? `backend ${info.backend}` };
+    const reports: BenchReport[] = [];
+    for (const B of KERNEL_BATCHES) reports.push(await page.evaluate(([b, n]) => window.flockKernel.bench(b, n), [B, iters] as const));
+    return { adapter: info.adapter, iters, reports };
+  } finally {
+    await page.close();
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Report: Markdown tables + JSON
+
+const f = (x: number | null | undefined, d = 1) => (x == null || !Number.isFinite(x) ? '–' : x.toFixed(d));
+const int = (x: number | null | undefined) => (x == null || !Number.isFinite(x) ? '–' : Math.round(x).toLocaleString('en-US'));
+const mb = (x: number | null | undefined) => (x == null || !Number.isFinite(x) ? '–' : (x / 2 ** 20).toFixed(2));
+const row = (cells: (string | number)[]) => `| ${cells.join(' | ')} |`;
+const label = (c: CaseResult) => `${c.preset} (B ${c.batch})`;
+const adapterOf = (c: CaseResult) => {
+  if (!c.info) return c.backend;
+  const adapter = c.info.adapter.toLowerCase() === c.info.backend.toLowerCase() ? '' : ` · ${c.info.adapter}`;
+  const renderer = c.info.webglRenderer ? ` · ${c.info.webglRenderer}` : '';
+  return `${c.info.backend}${adapter}${renderer}`;
+};
+const ran = (c: CaseResult) => !c.skipped && !c.error;
+
+function markdown(machine: Machine, cases: CaseResult[], kernel: KernelResult | null, startedAt: Date, seconds: number): string {
+  const out: string[] = [];
+  out.push(`# Flock benchmark — ${SMOKE ? 'smoke' : 'full'} run, ${startedAt.toISOString()}`);
+  out.push('');
+  out.push(`Machine: **${machine.hostname}**, ${machine.cpus} CPUs (${machine.cpuModel}), ${machine.os}, Node ${machine.node}, Chromium ${machine.chromium}; ` +
+    `load average at start ${machine.loadAvgStart.map((x) => x.toFixed(2)).join(' / ')}, at end ${(machine.loadAvgEnd ?? []).map((x) => x.toFixed(2)).join(' / ')}. ` +
+    `Took ${(seconds / 60).toFixed(1)} min. ${SMOKE ? `Smoke: ${CFG.windows} window of ${CFG.windowMs / 1000} s per case.` : `Median of ${CFG.windows} windows of ≥ ${CFG.windowMs / 1000} s per case.`}`);
+  out.push('');
+
+  out.push('## 1. Training throughput (worker, both runs stepping alternately)');
+  out.push('');
+  out.push(row(['preset', 'backend / adapter', 'steps/s per run', 'ms per pair of steps', 'samples/s (× batch × runs)', 'windows (steps/s)', 'first trained frame after Train (ms)', 'notes']));
+  out.push(row(Array(8).fill('---')));
+  for (const c of cases) {
+    const t = c.throughput;
+    const note = [c.skipped, c.error && `error: ${c.error}`, ...c.notes.filter((n) => !n.startsWith('console'))].filter(Boolean).join('; ');
+    out.push(row([label(c), adapterOf(c), f(t?.stepsPerSec, 2), f(t?.msPerPair, 0), int(t?.samplesPerSec), t ? t.windows.map((w) => w.toFixed(2)).join(', ') : '–',
+      int(t?.firstTrainedFrameMs), note || '']));
+  }
+  out.push('');
+  out.push('Rates are between snapshots and include the app\'s probing of 2,000 test points (≤ 20 % of the time). "runs" = panels training (2).');
+  out.push('');
+
+  out.push('## 2. Center-loss kernel (WebGPU): one step\'s center-loss work = loss forward + gradient + Eq. 4 center update');
+  out.push('');
+  if (!kernel || kernel.error) out.push(`not measured: ${kernel?.error ?? 'no WebGPU'}`);
+  else {
+    out.push(`Adapter: ${Object.values(kernel.adapter).filter(Boolean).join(' ') || 'unknown'}; ${kernel.iters} calls per measurement, K = 10, D = 2.`);
+    out.push('');
+    out.push(row(['B', 'path', 'ms per call', 'vs composed', 'dispatches per step', 'forward / backward / update']));
+    out.push(row(Array(6).fill('---')));
+    for (const r of kernel.reports) {
+      const base = r.paths.composed.msPerCall;
+      for (const [id, p] of Object.entries(r.paths)) {
+        const name = id === 'composed' ? 'composed tfjs ops' : id === 'wgslFused' ? 'WGSL, fused forward' : 'WGSL, split forward (app default)';
+        out.push(row([r.B, name, f(p.msPerCall, 3), `${(base / p.msPerCall).toFixed(2)}×`, p.dispatches.total, `${p.dispatches.forward} / ${p.dispatches.backward} / ${p.dispatches.update}`]));
+      }
+    }
+  }
+  out.push('');
+
+  out.push('## 3. UI smoothness (main-thread requestAnimationFrame intervals while the worker trains)');
+  out.push('');
+  out.push(row(['preset', 'backend', 'state', 'frames', 'median (ms)', 'p95 (ms)', 'max (ms)', 'long tasks > 50 ms', 'longest task (ms)']));
+  out.push(row(Array(9).fill('---')));
+  for (const c of cases.filter((x) => x.frames)) {
+    for (const [state, fr] of [['training (worker)', c.frames!.training], ['paused (idle reference)', c.frames!.idle]] as const) {
+      out.push(row([label(c), c.backend, state, fr.frames.n, f(fr.frames.median), f(fr.frames.p95), f(fr.frames.max), fr.longTasks, fr.longTasks ? f(fr.longestTaskMs, 0) : '–']));
+    }
+  }
+  out.push(row(['main-thread baseline: not measured', '–', 'TODO: training on the main thread, for comparison', '–', '–', '–', '–', '–', '–']));
+  out.push('');
+
+  out.push('## 4. Load (cold, no cache; served from a local static server)');
+  out.push('');
+  out.push(row(['preset', 'backend', 'bytes (browser)', 'bytes (server)', 'responses', '"Train" enabled (ms)', 'first embedding frame (ms)']));
+  out.push(row(Array(7).fill('---')));
+  for (const c of cases.filter((x) => x.load)) {
+    const l = c.load!;
+    out.push(row([label(c), c.backend, int(l.bytesBrowser), int(l.bytesServer), l.requests + (l.failed.length ? ` (${l.failed.length} failed)` : ''), int(l.trainEnabledMs), int(l.firstFrameMs)]));
+  }
+  out.push('');
+  out.push('Times are from navigation start. Bytes (browser): response bodies seen by Playwright for the page and its worker (Content-Length where the body size is not reported, as for the worker script).');
+  out.push('');
+
+  out.push('## 5. Memory');
+  out.push('');
+  out.push(row(['preset', 'backend', 'tensors after warm-up', 'tensors after window', 'page JS heap after warm-up (MiB)', 'after window (MiB)']));
+  out.push(row(Array(6).fill('---')));
+  for (const c of cases.filter((x) => x.memory)) {
+    const m = c.memory!;
+    out.push(row([label(c), c.backend, m.afterWarmup.tensors ?? '–', m.afterWindow.tensors ?? '–', mb(m.afterWarmup.heapBytes), mb(m.afterWindow.heapBytes)]));
+  }
+  out.push('');
+  out.push('Tensors: tf.memory().numTensors in the worker (panel readout). The worker\'s own JS heap is not visible to the page (performance.memory is window-only).');
+  out.push('');
+  return out.join('\n');
+}
+
+async function writeResults(machine: Machine, cases: CaseResult[], kernel: KernelResult | null, startedAt: Date, md: string): Promise<string> {
+  await mkdir(RESULTS, { recursive: true });
+  const date = startedAt.toISOString().slice(0, 10);
+  const host = machine.hostname.replace(/[^\w.-]+/g, '_');
+  const stem = `${date}-${host}${SMOKE ? '-smoke' : ''}`;
+  let file = resolve(RESULTS, `${stem}.json`);
+  for (let i = 2; existsSync(file); i++) file = resolve(RESULTS, `${stem}-${i}.json`);
+  const json = { mode: SMOKE ? 'smoke' : 'full', startedAt: startedAt.toISOString(), config: CFG, machine, cases, kernel };
+  await writeFile(file, JSON.stringify(json, null, 2) + '\n');
+  await writeFile(resolve(RESULTS, SMOKE ? 'latest-smoke.md' : 'latest.md'), md + '\n');
+  return file;
+}
+
+// ---------------------------------------------------------------------------------------------
+
+test('Flock benchmark', async () => {
+  test.setTimeout(SMOKE ? 6 * 60_000 : 90 * 60_000);
+  expect(existsSync(resolve(ROOT, 'index.html')), 'dist-e2e/ missing: run `vite build --mode e2e` first').toBe(true);
+  const startedAt = new Date();
+  const t0 = Date.now();
+  const server = await serveStatic(ROOT, PREFIX);
+  const cases: CaseResult[] = [];
+  const known: Partial<Record<BackendId, BackendInfo>> = {};
+  let kernel: KernelResult | null = null;
+  const machine: Machine = {
+    hostname: os.hostname(), cpus: os.cpus().length, cpuModel: os.cpus()[0]?.model ?? '?',
+    os: `${os.type()} ${os.release()} ${os.arch()}`, node: process.version, chromium: '?', loadAvgStart: os.loadavg(),
+  };
+  try {
+    for (const b of BACKENDS) {
+      const browser = await launch(b.webgpuFlag);
+      machine.chromium = browser.version();
+      try {
+        for (const preset of CFG.presets) {
+          await test.step(`${preset} on ${b.id}`, async () => {
+            let c: CaseResult;
+            try {
+              c = await runCase(browser, server, b.id, preset, known);
+            } catch (e) {
+              c = { preset, backend: b.id, batch: PRESETS[preset].batch, notes: [], error: e instanceof Error ? e.message.split('\n')[0] : String(e) };
+            }
+            cases.push(c);
+            const t = c.throughput;
+            console.log(`${preset} on ${b.id}: ${c.skipped ?? c.error ?? `${f(t?.stepsPerSec, 2)} steps/s per run, ${f(t?.msPerPair, 0)} ms/pair, ${int(t?.samplesPerSec)} samples/s`}`);
+          });
+        }
+        if (b.id === 'webgpu') {
+          await test.step('center-loss kernel', async () => {
+            try {
+              kernel = await measureKernel(browser, server, CFG.kernelIters);
+            } catch (e) {
+              kernel = { adapter: {}, iters: CFG.kernelIters, reports: [], error: e instanceof Error ? e.message.split('\n')[0] : String(e) };
+            }
+            console.log(`center-loss kernel: ${kernel.error ?? 'done'}`);
+          });
+        }
+      } finally {
+        await browser.close();
+      }
+    }
+  } finally {
+    await server.close();
+    machine.loadAvgEnd = os.loadavg();
+    const md = markdown(machine, cases, kernel, startedAt, (Date.now() - t0) / 1000);
+    console.log('\n' + md);
+    console.log(`wrote ${await writeResults(machine, cases, kernel, startedAt, md)}`);
+  }
+  const failed = cases.filter((c) => c.error).map((c) => `${c.preset}/${c.backend}: ${c.error}`);
+  if ((kernel as KernelResult | null)?.error) failed.push(`kernel: ${(kernel as KernelResult | null)!.error}`);
+  expect(failed, 'benchmark cases that errored').toEqual([]);
+  expect(cases.filter(ran).length, 'at least one case measured').toBeGreaterThan(0);
+});

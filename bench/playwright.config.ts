@@ -1,0 +1,24 @@
+import { defineConfig } from '@playwright/test';
+import { chromiumArgs, executablePath } from '../e2e/browser';
+
+// `npm run bench`: the benchmark (bench/flock.bench.ts) is a Playwright "test" so that it is written in
+// TypeScript and shares the e2e helpers. It runs against the e2e build (dist-e2e/) in Debian's Chromium.
+// BENCH_SMOKE=1 runs the short version (tiny preset, one short window per case) that CI uses.
+export default defineConfig({
+  testDir: '.',
+  testMatch: '*.bench.ts',
+  timeout: 90 * 60_000, // the full run takes 10–20 min on a 2-core machine with a software GPU
+  expect: { timeout: 60_000 },
+  fullyParallel: false,
+  workers: 1, // one browser at a time: the numbers are throughputs, parallel runs would share the CPUs
+  retries: 0,
+  reporter: [['list', { printSteps: true }]],
+  outputDir: '../test-results/bench',
+  use: {
+    headless: true,
+    viewport: { width: 1440, height: 900 },
+    // The spec launches its own browsers (with and without WebGPU) from the same helpers.
+    launchOptions: { executablePath: executablePath(), args: chromiumArgs(true) },
+    trace: 'off',
+  },
+});

@@ -1,0 +1,147 @@
+import * as tf from '@tensorflow/tfjs';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { composedCenterLoss } from '../src/train/centerLoss';
+import { initialWeights, layerShapes } from '../src/train/model';
+import { PRESETS } from '../src/train/presets';
+import { Run, type RunHyper } from '../src/train/trainer';
+import { compactness } from '../src/train/metrics';
+import { mulberry32 } from '../src/data/batcher';
+
+const B = 16;
+function batch(seed: number) {
+  const r = mulberry32(seed);
+  const x = tf.tensor2d(Float32Array.from({ length: B * 784 }, () => r() * 2 - 1), [B, 784]);
+  const y = tf.tensor1d(Int32Array.from({ length: B }, (_, i) => i % 10), 'int32');
+  return { x, y };
+}
+const c0 = Float32Array.from({ length: 20 }, (_, i) => Math.sin(i));
+const hyper = (h: Partial<RunHyper> = {}): RunHyper => ({ optimizer: 'sgd', lr: 0.01, lambda: 0.5, alpha: 0.5, update: 'eq4', ...h });
+
+async function weightsOf(run: Run) {
+  return Promise.all(run.net.vars.map(async (v) => Array.from(await v.data())));
+}
+
+beforeAll(async () => { await tf.setBackend('cpu'); });
+
+describe('model', () => {
+  it('LeNet++ has the paper shapes: 3 stages of two 5×5 convs 32/64/128, dense 1152→2, 2→10 without bias', () => {
+    const shapes = layerShapes(PRESETS.lenetpp);
+    const convs = shapes.filter((s) => s.name.startsWith('conv') && s.name.endsWith('/w')).map((s) => s.shape);
+    expect(convs).toEqual([[5, 5, 1, 32], [5, 5, 32, 32], [5, 5, 32, 64], [5, 5, 64, 64], [5, 5, 64, 128], [5, 5, 128, 128]]);
+    expect(shapes.find((s) => s.name === 'ip1/w')!.shape).toEqual([1152, 2]);
+    expect(shapes.find((s) => s.name === 'ip2/w')!.shape).toEqual([2, 10]);
+    expect(shapes.some((s) => s.name === 'ip2/b')).toBe(false);
+    expect(shapes.filter((s) => s.kind === 'prelu')).toHaveLength(7);
+  });
+
+  it('LeNet++ embeds a batch to [B,2] and the same seed gives the same weights', () => {
+    const a = initialWeights(PRESETS.small, 7);
+    const b = initialWeights(PRESETS.small, 7);
+    const c = initialWeights(PRESETS.small, 8);
+    expect(a.map((w) => Array.from(w.values))).toEqual(b.map((w) => Array.from(w.values)));
+    expect(Array.from(a[0].values)).not.toEqual(Array.from(c[0].values));
+    const run = new Run('m', PRESETS.small, a, c0, hyper(), composedCenterLoss);
+    const f = run.net.embed(tf.zeros([3, 784]));
+    expect(f.shape).toEqual([3, 2]);
+    tf.dispose(f);
+    run.dispose();
+  });
+});
+
+describe('Run', () => {
+  it('two runs from the same weights stay identical when both have λ = 0, and differ with λ > 0', async () => {
+    const w = initialWeights(PRESETS.tiny, 3);
+    const a = new Run('a', PRESETS.tiny, w, c0, hyper({ lambda: 0 }), composedCenterLoss);
+    const b = new Run('b', PRESETS.tiny, w, c0, hyper({ lambda: 0 }), composedCenterLoss);
+    const c = new Run('c', PRESETS.tiny, w, c0, hyper({ lambda: 1 }), composedCenterLoss);
+    for (let s = 0; s < 5; s++) {
+      const { x, y } = batch(s);
+      tf.dispose([a.trainStep(x, y), b.trainStep(x, y), c.trainStep(x, y), x, y]);
+    }
+    const [wa, wb, wc] = await Promise.all([weightsOf(a), weightsOf(b), weightsOf(c)]);
+    expect(wa).toEqual(wb);
+    expect(wa).not.toEqual(wc);
+    [a, b, c].forEach((r) => r.dispose());
+  });
+
+  it('lr 0 moves no weight, and a changed lr applies on the next step', async () => {
+    const w = initialWeights(PRESETS.tiny, 5);
+    const run = new Run('sgd', PRESETS.tiny, w, c0, hyper({ lr: 0 }), composedCenterLoss);
+    const { x, y } = batch(1);
+    const before = await weightsOf(run);
+    tf.dispose(run.trainStep(x, y));
+    expect(await weightsOf(run)).toEqual(before); // lr 0: nothing moves
+    run.hyper = hyper({ lr: 0.1 }); // a change applies on the next step
+    tf.dispose(run.trainStep(x, y));
+    const after = await weightsOf(run);
+    expect(after[0]).not.toEqual(before[0]);
+    tf.dispose([x, y]);
+    run.dispose();
+  });
+
+  it('the loss of a fixed batch goes down with either optimiser', async () => {
+    for (const optimizer of ['sgd', 'adam'] as const) {
+      const run = new Run(`d-${optimizer}`, PRESETS.tiny, initialWeights(PRESETS.tiny, 9), c0, hyper({ optimizer, lr: optimizer === 'adam' ? 0.003 : 0.05 }), composedCenterLoss);
+      const { x, y } = batch(4);
+      const first = await run.trainStep(x, y).data();
+      let last = first;
+      for (let s = 0; s < 30; s++) { const p = run.trainStep(x, y); last = await p.data(); p.dispose(); }
+      expect(last[0]).toBeLessThan(first[0] * 0.8);
+      tf.dispose([x, y]);
+      run.dispose();
+    }
+  });
+
+  it('centers follow Eq. 4 with the batch features', async () => {
+    const run = new Run('e', PRESETS.tiny, initialWeights(PRESETS.tiny, 2), c0, hyper({ lr: 0, alpha: 0.5 }), composedCenterLoss);
+    const { x, y } = batch(2);
+    const feats = run.net.embed(x);
+    const expected = composedCenterLoss.updatedCenters(feats, y, run.centers as tf.Tensor2D, 0.5, 0.5, 'eq4');
+    tf.dispose(run.trainStep(x, y));
+    const got = await run.centersData();
+    const want = await expected.data();
+    got.forEach((v, i) => expect(v).toBeCloseTo(want[i], 5));
+    tf.dispose([x, y, feats, expected]);
+    run.dispose();
+  });
+
+  it('leaks no tensors across steps and probes', async () => {
+    const run = new Run('leak', PRESETS.tiny, initialWeights(PRESETS.tiny, 1), c0, hyper({ optimizer: 'adam' }), composedCenterLoss);
+    const { x, y } = batch(3);
+    const probeX = tf.zeros([40, 784]) as tf.Tensor2D;
+    const labels = new Uint8Array(40);
+    tf.dispose(run.trainStep(x, y));
+    await run.probe(probeX, labels, 16);
+    const start = tf.memory().numTensors;
+    for (let s = 0; s < 20; s++) {
+      tf.dispose(run.trainStep(x, y));
+      if (s % 5 === 0) await run.probe(probeX, labels, 16);
+    }
+    run.hyper = hyper({ optimizer: 'sgd' }); // switching optimisers resets buffers without leaking
+    tf.dispose(run.trainStep(x, y));
+    expect(tf.memory().numTensors).toBe(start);
+    tf.dispose([x, y, probeX]);
+    run.dispose();
+  });
+});
+
+describe('compactness', () => {
+  it('is lower for tight clusters than for radial spokes', () => {
+    const labels: number[] = [];
+    const tight: number[] = [];
+    const spokes: number[] = [];
+    for (let k = 0; k < 10; k++) {
+      const a = (k / 10) * 2 * Math.PI;
+      for (let i = 0; i < 50; i++) {
+        labels.push(k);
+        tight.push(5 * Math.cos(a) + 0.1 * Math.sin(i), 5 * Math.sin(a) + 0.1 * Math.cos(i));
+        const r = 0.5 + (i / 50) * 9;
+        spokes.push(r * Math.cos(a), r * Math.sin(a));
+      }
+    }
+    const ct = compactness(tight, labels);
+    const cs = compactness(spokes, labels);
+    expect(ct).toBeLessThan(0.05);
+    expect(cs).toBeGreaterThan(0.3);
+  });
+});
