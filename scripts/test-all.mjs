@@ -55,11 +55,9 @@ if (!process.env.FLOCK_SKIP_E2E) {
     if (!countPlaywright('test-results/e2e.json')) failed++;
     else if (!e2eOk && failed === 0) failed++;
   }
-  // 5. Benchmark smoke.
-  if (existsSync('scripts/bench.mjs')) {
-    if (run('bench smoke', 'node', ['scripts/bench.mjs', '--smoke'])) passed++;
-    else failed++;
-  }
+  // 5. Benchmark smoke: one short window per case, so `npm run bench` cannot rot.
+  if (run('bench smoke', 'npx', ['playwright', 'test', '-c', 'bench/playwright.config.ts'], { BENCH_SMOKE: '1' })) passed++;
+  else failed++;
 }
 
 console.log(`\nall suites in ${((Date.now() - t0) / 60000).toFixed(1)} min`);

@@ -21,6 +21,7 @@ interface Ready {
   software: boolean;
   fallbackReason?: string;
   probeLabels: Uint8Array;
+  probeImages: Uint8Array;
   centerLoss: 'wgsl' | 'composed';
 }
 
@@ -69,7 +70,7 @@ export function App() {
           setPhase({ kind: 'loading', loaded: m.loaded, total: m.total });
           break;
         case 'ready':
-          setReady({ backend: m.backend, adapter: m.adapter, software: m.software, fallbackReason: m.fallbackReason, probeLabels: m.probeLabels, centerLoss: m.centerLoss });
+          setReady({ backend: m.backend, adapter: m.adapter, software: m.software, fallbackReason: m.fallbackReason, probeLabels: m.probeLabels, probeImages: m.probeImages, centerLoss: m.centerLoss });
           setModel({ id: m.model, reason: m.modelReason });
           setPhase({ kind: 'ready' });
           break;

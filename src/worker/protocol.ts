@@ -61,6 +61,8 @@ export type FromWorker =
       type: 'ready'; session: number; backend: BackendName; adapter: string; software: boolean;
       fallbackReason?: string; model: ModelId; modelReason?: string;
       probeLabels: Uint8Array; probeSize: number;
+      /** [N×784] raw pixels (0–255) of the probe digits, for tooltips. Transferred. */
+      probeImages: Uint8Array;
       /** Which implementation computes the center loss: the WGSL kernels or composed tfjs ops. */
       centerLoss: 'wgsl' | 'composed';
     }

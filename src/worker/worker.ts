@@ -161,10 +161,13 @@ async function init(m: Extract<ToWorker, { type: 'init' }>): Promise<void> {
   probeX = tf.tensor2d(gatherImages(data.testImages, idx), [idx.length, 784]);
   config = m.config;
   buildRuns(config);
+  const probeImages = new Uint8Array(idx.length * 784);
+  idx.forEach((k, i) => probeImages.set(data!.testImages.subarray(k * 784, (k + 1) * 784), i * 784));
+  const labelsCopy = probeLabels.slice();
   post({
     type: 'ready', session, backend, adapter, software, fallbackReason: backend === 'webgpu' ? undefined : reason,
-    model, modelReason, probeLabels: probeLabels.slice(), probeSize: idx.length, centerLoss: lossOps.id,
-  });
+    model, modelReason, probeLabels: labelsCopy, probeSize: idx.length, centerLoss: lossOps.id, probeImages,
+  }, [probeImages.buffer, labelsCopy.buffer]);
   await snapshot();
   postStatus();
 }
