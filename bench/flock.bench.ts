@@ -435,7 +435,8 @@ function markdown(machine: Machine, cases: CaseResult[], kernel: KernelResult | 
   out.push(row(Array(8).fill('---')));
   for (const c of cases) {
     const t = c.throughput;
-    const note = [c.skipped, c.error && `error: ${c.error}`, ...c.notes.filter((n) => !n.startsWith('console'))].filter(Boolean).join('; ');
+    const failed = c.load?.failed.length ? `browser reported failed: ${c.load.failed.join(', ')}` : '';
+    const note = [c.skipped, c.error && `error: ${c.error}`, failed, ...c.notes.filter((n) => !n.startsWith('console'))].filter(Boolean).join('; ');
     out.push(row([label(c), adapterOf(c), f(t?.stepsPerSec, 2), f(t?.msPerPair, 0), int(t?.samplesPerSec), t ? t.windows.map((w) => w.toFixed(2)).join(', ') : '–',
       int(t?.firstTrainedFrameMs), note || '']));
   }

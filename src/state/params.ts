@@ -10,6 +10,8 @@ export const UPDATE_RULES = ['eq4', 'autograd'] as const;
 export const RULE_VIEWS = ['one', 'both'] as const;
 export const OPTIMIZERS = ['adam', 'sgd'] as const;
 export const BACKENDS = ['auto', 'webgpu', 'webgl', 'cpu'] as const;
+/** 'own': each plot fits its own data; 'shared': every plot uses the union of their domains. */
+export const AXES = ['own', 'shared'] as const;
 
 /** λ slider stops: 0 plus a log-friendly ladder that contains the paper's 0.003, 0.01, 0.1, 1. */
 export const LAMBDA_STOPS = [0, 0.001, 0.002, 0.003, 0.005, 0.01, 0.02, 0.03, 0.05, 0.1, 0.2, 0.3, 0.5, 1] as const;
@@ -26,6 +28,7 @@ export const PARAMS = {
   model: { kind: 'enum', values: MODEL_IDS, default: 'auto', label: 'model' },
   update: { kind: 'enum', values: UPDATE_RULES, default: 'eq4', label: 'center update rule' },
   rules: { kind: 'enum', values: RULE_VIEWS, default: 'one', label: 'update rules shown' },
+  axes: { kind: 'enum', values: AXES, default: 'own', label: 'plot axes' },
   seed: { kind: 'number', min: 0, max: 2 ** 31 - 1, default: 1, integer: true, label: 'seed' },
   backend: { kind: 'enum', values: BACKENDS, default: 'auto', label: 'backend' },
 } as const satisfies Record<string, Spec>;

@@ -25,6 +25,17 @@ export interface RunHyper {
   weightDecay?: number;
 }
 
+/** Everything needed to resume a run exactly: weights, optimiser state, centers, step. Plain arrays, transferable. */
+export interface RunCheckpoint {
+  step: number;
+  weights: Float32Array;
+  first: Float32Array;
+  second: Float32Array;
+  adamSteps: number;
+  optimizer: OptimizerId;
+  centers: Float32Array;
+}
+
 export interface ProbeResult { points: Float32Array; predictions: Uint8Array; accuracy: number }
 
 export class Run {
@@ -128,6 +139,30 @@ export class Run {
     let correct = 0;
     for (let i = 0; i < n; i++) if (predictions[i] === labels[i]) correct++;
     return { points, predictions, accuracy: n ? correct / n : 0 };
+  }
+
+  /** Reads the full training state back (weights, both optimiser buffers, centers). */
+  async checkpoint(): Promise<RunCheckpoint> {
+    const [weights, first, second, centers] = await Promise.all(
+      [this.net.vars[0], this.momenta[0], this.second[0], this.centers].map(async (v) => Float32Array.from((await v.data()) as Float32Array)),
+    );
+    return { step: this.step, weights, first, second, adamSteps: this.adamSteps, optimizer: this.bufferOwner, centers };
+  }
+
+  /** Puts a checkpoint's state back (same preset required). */
+  restore(cp: RunCheckpoint): void {
+    if (cp.weights.length !== this.net.vars[0].size || cp.centers.length !== this.centers.size) {
+      throw new Error(`checkpoint does not fit this model (${cp.weights.length} weights, expected ${this.net.vars[0].size})`);
+    }
+    tf.tidy(() => {
+      this.net.vars[0].assign(tf.tensor1d(cp.weights));
+      this.momenta[0].assign(tf.tensor1d(cp.first));
+      this.second[0].assign(tf.tensor1d(cp.second));
+      this.centers.assign(tf.tensor2d(cp.centers, this.centers.shape as [number, number]));
+    });
+    this.step = cp.step;
+    this.adamSteps = cp.adamSteps;
+    this.bufferOwner = cp.optimizer;
   }
 
   /** A copy of the centers (safe to transfer: backends may cache the array that data() returns). */

@@ -1,6 +1,6 @@
 import { useCallback, useEffect, useMemo, useReducer, useRef, useState } from 'react';
 import { TrainerClient } from '../worker/client';
-import { activeRuns, otherRule, type BackendName, type FromWorker, type RunConfig, type RunId, type RunMetrics } from '../worker/protocol';
+import { activeRuns, otherRule, type BackendName, type Checkpoint, type FromWorker, type RunConfig, type RunId, type RunMetrics } from '../worker/protocol';
 import { PARAMS, parseQuery, toQuery, type Params } from '../state/params';
 import { PRESETS, PORT_HYPER, type ModelId } from '../train/presets';
 import { Controls } from './Controls';
@@ -57,15 +57,55 @@ export function App() {
   const session = useRef(0);
   const paramsRef = useRef(params);
   paramsRef.current = params;
+  // Fault recovery: the latest checkpoint mirrored from the worker, and what a respawned worker resumes.
+  const checkpoint = useRef<Checkpoint | null>(null);
+  const resume = useRef<{ checkpoint: Checkpoint | null; train: boolean } | null>(null);
+  const trainingRef = useRef(training);
+  trainingRef.current = training;
+  const faults = useRef<number[]>([]);
 
   // One worker per mount (StrictMode mounts twice in development: the first is terminated).
   useEffect(() => {
-    session.current = 0;
     setPhase({ kind: 'loading', loaded: 0, total: 0 });
     setSnaps({});
+    const resuming = resume.current;
+    resume.current = null;
+    let lastBeat = performance.now();
+    let busyMs = 0;
+    let stopped = false;
+    /** Crash, hang or lost GPU: respawn the worker from the last checkpoint (at most 3 times a minute). */
+    const respawn = (what: string) => {
+      if (stopped) return;
+      stopped = true;
+      const now = Date.now();
+      faults.current = [...faults.current.filter((t) => now - t < 60_000), now];
+      const cp = checkpoint.current;
+      if (faults.current.length > 3) {
+        setTraining(false);
+        setPhase({ kind: 'error', message: `${what} Flock stopped retrying after repeated failures.` });
+        return;
+      }
+      const at = cp ? Math.max(0, ...Object.values(cp.runs).map((r) => r?.step ?? 0)) : 0;
+      setNotices((n) => [...n, `${what} Restarted the worker${cp ? ` and resumed every run from its checkpoint at step ${at}` : ''}.`]);
+      resume.current = { checkpoint: cp, train: trainingRef.current };
+      retry();
+    };
     const onMessage = (m: FromWorker) => {
       if (m.session !== session.current) return; // stale: from before a reset
       switch (m.type) {
+        case 'heartbeat':
+          lastBeat = performance.now();
+          busyMs = m.busyMs;
+          break;
+        case 'checkpoint':
+          checkpoint.current = m.checkpoint;
+          break;
+        case 'fault':
+          respawn(m.kind === 'device-lost' ? `The GPU device was lost (${m.message}).` : `The training worker failed (${m.message}).`);
+          break;
+        case 'rolledback':
+          setNotices((n) => [...n, `Rolled back to step ${m.step}.`]);
+          break;
         case 'progress':
           setPhase({ kind: 'loading', loaded: m.loaded, total: m.total });
           break;
@@ -73,6 +113,7 @@ export function App() {
           setReady({ backend: m.backend, adapter: m.adapter, software: m.software, fallbackReason: m.fallbackReason, probeLabels: m.probeLabels, probeImages: m.probeImages, centerLoss: m.centerLoss });
           setModel({ id: m.model, reason: m.modelReason });
           setPhase({ kind: 'ready' });
+          if (resuming?.train) c.send({ type: 'train' });
           break;
         case 'status':
           setTraining(m.training);
@@ -87,13 +128,22 @@ export function App() {
           break;
       }
     };
-    const c = new TrainerClient(onMessage, (message) => {
-      setTraining(false);
-      setPhase({ kind: 'error', message: `The training worker stopped: ${message}` });
-    });
+    const c = new TrainerClient(onMessage, (message) => respawn(`The training worker crashed (${message}).`));
     client.current = c;
-    c.send({ type: 'init', dataBase: new URL('./', window.location.href).href, backend: paramsRef.current.backend, config: configOf(paramsRef.current) });
+    c.send({
+      type: 'init', session: session.current, dataBase: new URL('./', window.location.href).href,
+      backend: paramsRef.current.backend, config: configOf(paramsRef.current), resume: resuming?.checkpoint ?? undefined,
+    });
+    // Hang watchdog: armed once a step has been timed; allows several times the longest step.
+    const watchdog = setInterval(() => {
+      if (busyMs > 0 && performance.now() - lastBeat > Math.max(10_000, 4 * busyMs)) respawn('The training worker stopped responding.');
+    }, 1000);
+    if (import.meta.env.MODE === 'e2e') {
+      (window as unknown as { __flockDebug?: (a: 'lose-device' | 'crash' | 'hang' | 'poison', run?: RunId) => void }).__flockDebug = (action, run) => c.send({ type: 'debug', action, run });
+    }
     return () => {
+      stopped = true;
+      clearInterval(watchdog);
       c.terminate();
       client.current = null;
     };
@@ -109,9 +159,10 @@ export function App() {
 
   const reset = useCallback((p: Params) => {
     session.current++;
+    checkpoint.current = null;
     setSnaps({});
     setTraining(false);
-    send({ type: 'reset', config: configOf(p) });
+    send({ type: 'reset', session: session.current, config: configOf(p) });
   }, [send]);
 
   /** Live parameters reach the worker as messages and apply on the next step. */
@@ -191,6 +242,7 @@ export function App() {
             labels={ready?.probeLabels ?? null}
             highlight={highlight}
             onLegendClick={setHighlight}
+            onRollback={() => send({ type: 'rollback', run })}
             params={params}
             model={model?.id ?? null}
           />

@@ -25,7 +25,7 @@ export function Controls(p: ControlsProps) {
   const li = nearestLambdaStop(params.lambda);
   const lrOptions = LR_STOPS.includes(params.lr) ? LR_STOPS : [...LR_STOPS, params.lr].sort((a, b) => a - b);
   return (
-    <section className="controls" aria-label="Controls">
+    <section className="controls" role="group" aria-label="Controls">
       <div className="buttons">
         <button type="button" className="primary" onClick={p.onTrain} disabled={p.disabled}>
           {p.training ? 'Pause' : 'Train'}
@@ -73,6 +73,11 @@ export function Controls(p: ControlsProps) {
         <select value={params.update} onChange={(e) => p.onChange({ update: coerce('update', e.target.value).value })}>
           {UPDATE_RULES.map((r) => <option key={r} value={r}>{RULE_LABEL[r]}</option>)}
         </select>
+      </label>
+
+      <label className="field" title="Give every panel the same axes (the union of their data), to compare feature scales">
+        <input type="checkbox" checked={params.axes === 'shared'} onChange={(e) => p.onChange({ axes: e.target.checked ? 'shared' : 'own' })} />
+        Shared axes
       </label>
 
       <label className="field">

@@ -14,11 +14,13 @@ export interface PanelProps {
   labels: Uint8Array | null;
   highlight: number | null;
   onLegendClick: (c: number | null) => void;
+  /** Put a diverged run back to its last good checkpoint. */
+  onRollback: () => void;
   params: Params;
   model: ModelId | null;
 }
 
-export function Panel({ run, title, rule, snapshot, labels, highlight, onLegendClick, params, model }: PanelProps) {
+export function Panel({ run, title, rule, snapshot, labels, highlight, onLegendClick, onRollback, params, model }: PanelProps) {
   const m = snapshot?.metrics;
   const tight = snapshot && labels ? compactness(snapshot.points, labels) : NaN;
   const headingId = `panel-${run}-title`;
@@ -58,7 +60,10 @@ export function Panel({ run, title, rule, snapshot, labels, highlight, onLegendC
         </p>
       </header>
       {m?.diverged ? (
-        <div className="banner error" role="alert">This run diverged (its loss became NaN or infinite) and has stopped. Lower λ, α or the learning rate and press Reset.</div>
+        <div className="banner error" role="alert" data-testid={`diverged-${run}`}>
+          <p>This run diverged (its loss or features became NaN or infinite) and has stopped; the other runs go on. Lower λ, α or the learning rate, then roll back.</p>
+          <button type="button" onClick={onRollback}>Roll back to last good step</button>
+        </div>
       ) : null}
       <ScatterView showTitle={false} title={title} labels={labels} points={snapshot?.points ?? null} centers={snapshot?.centers ?? null} highlight={highlight} onLegendClick={onLegendClick} />
       <dl className="metrics">

@@ -4,7 +4,8 @@
  * drops stale messages; run-specific messages also carry their `run`.
  */
 import type { CenterUpdateRule } from '../train/centerLoss';
-import type { OptimizerId } from '../train/trainer';
+import type { OptimizerId, RunCheckpoint } from '../train/trainer';
+import type { BatcherState } from '../data/batcher';
 import type { ModelId } from '../train/presets';
 
 /** 'softmax' (λ = 0), 'center' (the user's λ and update rule) and, when comparing rules, 'rule' (the other rule). */
@@ -32,13 +33,30 @@ export interface RunConfig {
   compare: boolean;
 }
 
+/** A run's checkpoint plus its data cursor. */
+export interface RunResume extends RunCheckpoint { cursor: BatcherState }
+
+/** The state of every run, kept in the worker every few seconds and mirrored to the UI (transferred). */
+export interface Checkpoint {
+  config: RunConfig;
+  model: ModelId;
+  runs: Partial<Record<RunId, RunResume>>;
+}
+
+/** What a fault is: the UI respawns the worker from the last checkpoint for all but 'diverged'. */
+export type FaultKind = 'device-lost' | 'crash' | 'hang';
+
 export type ToWorker =
-  | { type: 'init'; dataBase: string; backend: 'auto' | BackendName; config: RunConfig }
+  | { type: 'init'; session: number; dataBase: string; backend: 'auto' | BackendName; config: RunConfig; resume?: Checkpoint }
   | { type: 'train' }
   | { type: 'pause' }
   | { type: 'step' }
-  | { type: 'reset'; config: RunConfig }
-  | { type: 'set'; patch: Partial<Pick<RunConfig, 'lambda' | 'alpha' | 'lr' | 'update' | 'optimizer'>> };
+  | { type: 'reset'; session: number; config: RunConfig }
+  | { type: 'set'; patch: Partial<Pick<RunConfig, 'lambda' | 'alpha' | 'lr' | 'update' | 'optimizer'>> }
+  /** Put a diverged run back to its last good checkpoint (the other runs go on). */
+  | { type: 'rollback'; run: RunId }
+  /** Test hooks, honoured only in the e2e build. */
+  | { type: 'debug'; action: 'lose-device' | 'crash' | 'hang' | 'poison'; run?: RunId };
 
 export interface RunMetrics {
   step: number;
@@ -80,4 +98,9 @@ export type FromWorker =
       probeEvery: number;
     }
   | { type: 'status'; session: number; training: boolean; model: ModelId; modelReason?: string }
-  | { type: 'error'; session: number; message: string; file?: string; fatal: boolean };
+  | { type: 'error'; session: number; message: string; file?: string; fatal: boolean }
+  | { type: 'fault'; session: number; kind: FaultKind; message: string }
+  /** Sent every second while the worker is alive; `busyMs` is the longest recent task, to size the hang timeout. */
+  | { type: 'heartbeat'; session: number; busyMs: number }
+  | { type: 'checkpoint'; session: number; checkpoint: Checkpoint; step: number }
+  | { type: 'rolledback'; session: number; run: RunId; step: number };

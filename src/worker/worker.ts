@@ -18,7 +18,8 @@ import { Run } from '../train/trainer';
 import { PRESETS, NUM_CLASSES, EMBED_DIM, type ModelId } from '../train/presets';
 import { centerLossFor, validateCenterLossKernels } from '../train/centerLossWebgpu';
 import { composedCenterLoss, type CenterLossOps } from '../train/centerLoss';
-import type { BackendName, FromWorker, RunConfig, RunId, ToWorker } from './protocol';
+import type { WebGPUBackend } from '@tensorflow/tfjs-backend-webgpu';
+import type { BackendName, Checkpoint, FromWorker, RunConfig, RunId, RunResume, ToWorker } from './protocol';
 import { activeRuns, otherRule } from './protocol';
 
 declare const self: DedicatedWorkerGlobalScope;
@@ -29,6 +30,8 @@ const PROBE_SEED = 2016;
 const PROBE_BUDGET = 0.2;
 /** Do not stream snapshots faster than the UI can animate them. */
 const MIN_SNAPSHOT_MS = 120;
+/** Keep a checkpoint of every run (in the worker and mirrored to the UI) at most this often. */
+const CHECKPOINT_MS = 5000;
 
 let session = 0;
 let backend: BackendName = 'cpu';
@@ -42,7 +45,11 @@ let model: ModelId = 'tiny';
 let modelReason: string | undefined;
 let runs: Partial<Record<RunId, Run>> | null = null;
 let ids: RunId[] = [];
-let batcher: Batcher | null = null;
+/** One data cursor per run (same seed → same batch order); runs at the same cursor share the batch. */
+let batchers: Partial<Record<RunId, Batcher>> = {};
+/** The last checkpoint of each run taken while it was finite: where a fault or a rollback resumes. */
+let good: Partial<Record<RunId, RunResume>> = {};
+let lastCheckpoint = 0;
 let diverged: Partial<Record<RunId, boolean>> = {};
 let lastLosses: Partial<Record<RunId, [number, number]>> = {};
 
@@ -134,7 +141,9 @@ function buildRuns(c: RunConfig): void {
     center: new Run(`${prefix}/center`, preset, weights, centers0, { ...hyper, lambda: c.lambda, update: c.update }, ops),
   };
   if (c.compare) runs.rule = new Run(`${prefix}/rule`, preset, weights, centers0, { ...hyper, lambda: c.lambda, update: otherRule(c.update) }, ops);
-  batcher = new Batcher(data!.trainLabels.length, preset.batch, c.seed);
+  batchers = Object.fromEntries(ids.map((id) => [id, new Batcher(data!.trainLabels.length, preset.batch, c.seed)]));
+  good = {};
+  lastCheckpoint = 0;
   diverged = {};
   lastLosses = {};
   stepsSinceProbe = 0;
@@ -145,7 +154,9 @@ function buildRuns(c: RunConfig): void {
 }
 
 async function init(m: Extract<ToWorker, { type: 'init' }>): Promise<void> {
+  session = m.session;
   const { adapter, reason } = await pickBackend(m.backend);
+  if (backend === 'webgpu') watchDevice();
   lossOps = centerLossFor(backend);
   if (lossOps.id === 'wgsl') {
     try {
@@ -161,6 +172,13 @@ async function init(m: Extract<ToWorker, { type: 'init' }>): Promise<void> {
   probeX = tf.tensor2d(gatherImages(data.testImages, idx), [idx.length, 784]);
   config = m.config;
   buildRuns(config);
+  const resumed = m.resume && m.resume.model === model ? m.resume : undefined;
+  if (resumed) {
+    for (const id of ids) {
+      const cp = resumed.runs[id];
+      if (cp) { restoreRun(id, cp); good[id] = cp; }
+    }
+  }
   const probeImages = new Uint8Array(idx.length * 784);
   idx.forEach((k, i) => probeImages.set(data!.testImages.subarray(k * 784, (k + 1) * 784), i * 784));
   const labelsCopy = probeLabels.slice();
@@ -172,19 +190,40 @@ async function init(m: Extract<ToWorker, { type: 'init' }>): Promise<void> {
   postStatus();
 }
 
-/** One interleaved pair of steps on the same batch. */
+/** The backend has no device-loss handling: report it, and the UI respawns the worker from the last checkpoint. */
+function watchDevice(): void {
+  const device = (tf.backend() as WebGPUBackend).device;
+  void device.lost.then((info) => {
+    training = false;
+    post({ type: 'fault', session, kind: 'device-lost', message: info.message || `reason: ${info.reason}` });
+  });
+}
+
+/** One step of every live run, interleaved; runs at the same data cursor share one uploaded batch. */
 async function trainPair(): Promise<void> {
-  if (!runs || !batcher || !data) return;
+  if (!runs || !data) return;
   const t0 = performance.now();
-  const epoch = batcher.epoch;
-  const idx = batcher.next();
-  const x = tf.tensor2d(gatherImages(data.trainImages, idx), [idx.length, 784]);
-  const y = tf.tensor1d(gatherLabels(data.trainLabels, idx), 'int32');
   const live = ids.filter((id) => !diverged[id]);
-  const parts = live.map((id) => runs![id]!.trainStep(x, y, epoch));
-  const values = await Promise.all(parts.map((p) => p.data()));
-  tf.dispose([x, y, ...parts]);
-  live.forEach((id, i) => {
+  const groups = new Map<string, RunId[]>();
+  for (const id of live) {
+    const { epoch, offset } = batchers[id]!.state;
+    const key = `${epoch}:${offset}`;
+    groups.set(key, [...(groups.get(key) ?? []), id]);
+  }
+  const tensors: tf.Tensor[] = [];
+  const parts: { id: RunId; t: tf.Tensor1D }[] = [];
+  for (const group of groups.values()) {
+    const epoch = batchers[group[0]]!.epoch;
+    const idx = batchers[group[0]]!.next();
+    group.slice(1).forEach((id) => batchers[id]!.next());
+    const x = tf.tensor2d(gatherImages(data.trainImages, idx), [idx.length, 784]);
+    const y = tf.tensor1d(gatherLabels(data.trainLabels, idx), 'int32');
+    tensors.push(x, y);
+    for (const id of group) parts.push({ id, t: runs[id]!.trainStep(x, y, epoch) });
+  }
+  const values = await Promise.all(parts.map((p) => p.t.data()));
+  tf.dispose([...tensors, ...parts.map((p) => p.t)]);
+  parts.forEach(({ id }, i) => {
     const [ce, lc] = values[i];
     lastLosses[id] = [ce, lc];
     if (!Number.isFinite(ce) || !Number.isFinite(lc)) diverged[id] = true;
@@ -192,6 +231,30 @@ async function trainPair(): Promise<void> {
   const dt = performance.now() - t0;
   pairMs = pairMs ? 0.8 * pairMs + 0.2 * dt : dt;
   stepsSinceProbe++;
+}
+
+/** Reads every finite run's full state; keeps it as that run's last good state and mirrors it to the UI. */
+async function checkpoint(): Promise<void> {
+  if (!runs || !config) return;
+  for (const id of ids) {
+    if (diverged[id]) continue;
+    const cp = await runs[id]!.checkpoint();
+    if (!cp.weights.every(Number.isFinite) || !cp.centers.every(Number.isFinite)) { diverged[id] = true; continue; }
+    good[id] = { ...cp, cursor: batchers[id]!.state };
+  }
+  lastCheckpoint = performance.now();
+  const c: Checkpoint = { config, model, runs: good };
+  // Structured clone copies the arrays, so the worker keeps its own.
+  post({ type: 'checkpoint', session, checkpoint: c, step: Math.max(0, ...Object.values(good).map((g) => g.step)) });
+}
+
+/** Puts one run back to its last good state (weights, optimiser, centers, step, data cursor). */
+function restoreRun(id: RunId, cp: RunResume): void {
+  runs![id]!.restore(cp);
+  const preset = PRESETS[model];
+  batchers[id] = Batcher.from(data!.trainLabels.length, preset.batch, config!.seed, cp.cursor);
+  diverged[id] = false;
+  lastLosses[id] = [NaN, NaN];
 }
 
 async function snapshot(): Promise<void> {
@@ -225,6 +288,7 @@ async function snapshot(): Promise<void> {
   if (pairMs > 0) probeEvery = Math.max(1, Math.min(500, Math.ceil(probeMs / (PROBE_BUDGET * pairMs))));
   stepsSinceProbe = 0;
   lastSnapshot = { time: performance.now(), step };
+  if (performance.now() - lastCheckpoint >= CHECKPOINT_MS) await checkpoint();
 }
 
 /** The training loop: one pair of steps per task, yielding to the message queue in between. */
@@ -246,6 +310,8 @@ function tick(): void {
     setTimeout(tick, 0);
   });
 }
+
+setInterval(() => post({ type: 'heartbeat', session, busyMs: pairMs }), 1000);
 
 self.onmessage = (e: MessageEvent<ToWorker>) => {
   const m = e.data;
@@ -270,7 +336,7 @@ self.onmessage = (e: MessageEvent<ToWorker>) => {
     case 'reset':
       training = false;
       pendingSteps = 0;
-      session++;
+      session = m.session;
       config = m.config;
       enqueue(async () => {
         if (!data) return;
@@ -278,6 +344,31 @@ self.onmessage = (e: MessageEvent<ToWorker>) => {
         postStatus();
         await snapshot();
       });
+      break;
+    case 'rollback': {
+      const id = m.run;
+      enqueue(async () => {
+        const cp = good[id];
+        if (!runs?.[id] || !cp) {
+          post({ type: 'error', session, fatal: false, message: 'There is no good checkpoint of this run to roll back to yet; press Reset.' });
+          return;
+        }
+        restoreRun(id, cp);
+        post({ type: 'rolledback', session, run: id, step: cp.step });
+        await snapshot();
+        tick();
+      });
+      break;
+    }
+    case 'debug':
+      if (import.meta.env.MODE !== 'e2e') break; // test hooks exist only in the e2e build
+      if (m.action === 'lose-device') (tf.backend() as WebGPUBackend).device?.destroy();
+      if (m.action === 'crash') setTimeout(() => { throw new Error('test hook: the worker crashed'); });
+      if (m.action === 'poison') enqueue(() => { // makes one run's weights NaN, as a diverging run would
+        const v = runs?.[m.run ?? 'center']?.net.vars[0];
+        if (v) tf.tidy(() => v.assign(tf.fill(v.shape, NaN)));
+      });
+      if (m.action === 'hang') { const end = Date.now() + 600_000; while (Date.now() < end) { /* busy */ } }
       break;
     case 'set': {
       // Takes effect on the next step of each run; no restart.

@@ -12,6 +12,7 @@ import {
   axisLeft,
   easeCubicOut,
   now as d3now,
+  quadtree,
   scaleLinear,
   select,
   timer,
@@ -19,6 +20,7 @@ import {
   zoomIdentity,
   type Axis,
   type NumberValue,
+  type Quadtree,
   type ScaleLinear,
   type Selection,
   type Timer,
@@ -27,13 +29,15 @@ import {
 } from 'd3';
 import {
   defaultDomain,
-  fitDomain,
+  fitEmbedding,
   interpolateDomain,
   lerpPoints,
   matchAspect,
   nextDomain,
   type Domain,
 } from './geometry';
+import { PointTooltip } from './tooltip';
+import { renderPlotImage } from './render';
 
 /**
  * 10-class categorical palette, index = digit. Tableau 10 (d3.schemeTableau10): better separated
@@ -55,6 +59,15 @@ export interface ScatterProps {
   highlight: number | null;
   /** true → dark theme, false → light, undefined → follow prefers-color-scheme. */
   dark?: boolean;
+  /** [N] predicted class per point, for the tooltip. */
+  predictions?: Uint8Array | null;
+  /** [N×side²] grey-level images (0–255) of the points, for the tooltip. */
+  images?: Uint8Array | null;
+  /**
+   * Fit this domain instead of the plot's own data (e.g. one domain shared by several plots).
+   * Switching between shared and own refits at once and drops any zoom.
+   */
+  domain?: Domain | null;
 }
 
 export interface ScatterOptions {
@@ -70,15 +83,22 @@ export interface ScatterOptions {
   showTitle?: boolean;
   /** Transition length in ms (points, centers, axes). Default 400 (0 under prefers-reduced-motion). */
   duration?: number;
+  /** Called when the point under the tooltip changes (index, or null when it hides). */
+  onHover?: (index: number | null) => void;
 }
 
 const MARGIN = { top: 8, right: 12, bottom: 22, left: 42 } as const;
-const PAD = 0.08;
 const ALPHA = 0.6;
 const FADED = 0.08;
 const CHUNKS = 4; // base layer is drawn class-interleaved in chunks so no class always sits on top
 const UNLABELED = 256; // bucket for points without a label
 const TAU = Math.PI * 2;
+/** Hit radius around a point, in CSS px (touch gets a bigger target). */
+const HIT_MOUSE = 8;
+const HIT_TOUCH = 18;
+/** A press that moves less than this (px) and lasts less than TAP_MS is a tap / click. */
+const TAP_PX = 6;
+const TAP_MS = 600;
 
 let uid = 0;
 
@@ -161,6 +181,8 @@ export class Scatter {
   private readonly zoomRect: Selection<SVGRectElement, unknown, null, undefined>;
   private readonly zoomBehavior: ZoomBehavior<SVGRectElement, unknown>;
   private centerEls: { g: SVGGElement }[] = [];
+  private readonly hoverRing: Selection<SVGCircleElement, unknown, null, undefined>;
+  private readonly tooltip: PointTooltip;
 
   // lifecycle
   private destroyed = false;
@@ -190,8 +212,18 @@ export class Scatter {
   private dark: boolean | undefined = undefined;
   private drawn = 0;
 
+  // hover / tooltip
+  private predictions: Uint8Array | null = null;
+  private images: Uint8Array | null = null;
+  private qt: Quadtree<number> | null = null;
+  private hover: { index: number; pinned: boolean } | null = null;
+  private press: { x: number; y: number; t: number; id: number } | null = null;
+  private onHover: ((index: number | null) => void) | undefined;
+
   // domain / zoom
   private fit: Domain | null = null;
+  private ownFit: Domain | null = null;
+  private extDomain: Domain | null = null;
   private base: Domain = defaultDomain();
   private fitted = false;
   private domAnim: { from: Domain; to: Domain; start: number } | null = null;
@@ -207,6 +239,7 @@ export class Scatter {
       typeof matchMedia === 'function' && matchMedia('(prefers-reduced-motion: reduce)').matches;
     this.duration = Math.max(0, opts.duration ?? (reducedMotion ? 0 : 400));
     this.onLegendClick = opts.onLegendClick;
+    this.onHover = opts.onHover;
     this.points = new PointTween(this.duration);
     this.centers = new PointTween(this.duration);
     const id = ++uid;
@@ -249,6 +282,8 @@ export class Scatter {
     this.plot = doc.createElement('div');
     this.plot.className = 'scatter-plot';
     this.plot.setAttribute('role', 'img');
+    this.plot.tabIndex = 0; // keyboard: arrows pan, + / − zoom, 0 resets, Esc hides the tooltip
+    this.plot.setAttribute('aria-keyshortcuts', 'ArrowLeft ArrowRight ArrowUp ArrowDown + - 0 Escape');
     this.root.appendChild(this.plot);
 
     // Grid (under the points)
@@ -273,6 +308,11 @@ export class Scatter {
     this.gAxisY = this.inner.append('g').attr('class', 'scatter-axis scatter-axis-y');
     this.zoomRect = this.inner.append('rect').attr('class', 'scatter-zoom');
     this.gCenters = this.inner.append('g').attr('class', 'scatter-centers').attr('clip-path', `url(#${clipId})`);
+    this.hoverRing = this.inner.append('circle').attr('class', 'scatter-hover').attr('r', 5).style('display', 'none');
+
+    // Tooltip: a sibling of the plot (the plot is role="img", whose content is presentational).
+    this.tooltip = new PointTooltip(doc, `scatter-tooltip-${id}`);
+    this.root.appendChild(this.tooltip.el);
 
     this.zoomBehavior = zoom<SVGRectElement, unknown>()
       .scaleExtent([0.25, 64])
@@ -283,6 +323,13 @@ export class Scatter {
       e.preventDefault();
       this.resetZoom();
     });
+
+    const rect = this.zoomRect.node()!;
+    rect.addEventListener('pointermove', this.onPointerMove);
+    rect.addEventListener('pointerdown', this.onPointerDown);
+    rect.addEventListener('pointerup', this.onPointerUp);
+    rect.addEventListener('pointerleave', this.onPointerLeave);
+    this.plot.addEventListener('keydown', this.onKeyDown);
 
     container.appendChild(this.root);
     this.updateAria();
@@ -310,9 +357,16 @@ export class Scatter {
       this.root.classList.toggle('dark', p.dark === true);
       this.root.classList.toggle('light', p.dark === false);
     }
+    let tooltipDirty = false;
     if (p.labels !== this.labels) {
       this.labels = p.labels;
       this.groupsDirty = true;
+      tooltipDirty = true;
+    }
+    if ((p.predictions ?? null) !== this.predictions || (p.images ?? null) !== this.images) {
+      this.predictions = p.predictions ?? null;
+      this.images = p.images ?? null;
+      tooltipDirty = true;
     }
     if (p.highlight !== this.lastHighlightProp) {
       this.lastHighlightProp = p.highlight;
@@ -328,12 +382,23 @@ export class Scatter {
       this.centers.set(p.centers, now);
       dataChanged = true;
     }
+    const ext = p.domain ?? null;
+    const modeChange = (ext == null) !== (this.extDomain == null);
+    const extChanged = ext !== this.extDomain;
+    this.extDomain = ext;
     if (dataChanged) {
-      const pts = this.points.target, ctr = this.centers.target;
-      this.fit = pts || ctr ? fitDomain(pts, PAD, { extra: ctr }) : null;
-      this.requestFit(true);
+      this.ownFit = fitEmbedding(this.points.target, this.centers.target);
+      this.qt = null; // rebuilt on the next hit test
+      if (!this.points.target) this.setHover(null);
+      else tooltipDirty = true;
       if (this.animating(now)) this.ensureTimer();
     }
+    if (dataChanged || extChanged) {
+      this.fit = this.extDomain ?? this.ownFit;
+      if (modeChange && this.fitted) this.resetZoom(); // shared ↔ own: refit now, no hysteresis
+      else this.requestFit(true);
+    }
+    if (tooltipDirty && this.hover) this.showTooltip();
     this.updateAria();
     this.scheduleDraw();
   }
@@ -350,7 +415,16 @@ export class Scatter {
     this.root.ownerDocument.defaultView?.removeEventListener('resize', this.onWindowResize);
     select(this.root).selectAll('*').interrupt();
     this.zoomRect.on('.zoom', null).on('dblclick', null);
+    const rect = this.zoomRect.node()!;
+    rect.removeEventListener('pointermove', this.onPointerMove);
+    rect.removeEventListener('pointerdown', this.onPointerDown);
+    rect.removeEventListener('pointerup', this.onPointerUp);
+    rect.removeEventListener('pointerleave', this.onPointerLeave);
+    this.plot.removeEventListener('keydown', this.onKeyDown);
     this.root.remove();
+    this.qt = null;
+    this.hover = null;
+    this.onHover = undefined;
     this.points.set(null, 0);
     this.centers.set(null, 0);
     this.labels = null;
@@ -395,6 +469,167 @@ export class Scatter {
   /** Number of finite points drawn in the last frame. */
   pointsDrawn(): number {
     return this.drawn;
+  }
+
+  /** True when no transition is running or pending (what tests wait for before reading positions). */
+  settled(): boolean {
+    return !this.destroyed && !this.rafId && !this.pendingDomain && !this.animating(d3now());
+  }
+
+  /** Viewport (client) position of point i at its target location, or null. */
+  screenPosition(i: number): { x: number; y: number } | null {
+    const pts = this.points.target;
+    if (this.destroyed || !pts || !(i >= 0 && 2 * i + 1 < pts.length) || !(this.innerW > 0)) return null;
+    const { x, y } = this.scalesFor(this.displayedBase(d3now()));
+    const r = this.zoomRect.node()!.getBoundingClientRect();
+    return { x: r.left + x(pts[2 * i]), y: r.top + y(pts[2 * i + 1]) };
+  }
+
+  /** Index of the point with the tooltip, or null. */
+  hoveredIndex(): number | null {
+    return this.hover?.index ?? null;
+  }
+
+  /** Replace the hover callback. */
+  setHoverHandler(fn: ((index: number | null) => void) | undefined): void {
+    if (!this.destroyed) this.onHover = fn;
+  }
+
+  /** The current view as a PNG-ready canvas (settled positions), with `caption` drawn on top. */
+  toImage(caption: string, scale = 2): HTMLCanvasElement {
+    const cs = getComputedStyle(this.root);
+    const v = (name: string, dflt: string) => cs.getPropertyValue(name).trim() || dflt;
+    const w = this.innerW > 0 ? this.innerW : 480, h = this.innerH > 0 ? this.innerH : 480;
+    return renderPlotImage(this.root.ownerDocument, {
+      width: w,
+      height: h,
+      domain: this.innerW > 0 ? this.visibleDomain(d3now()) : this.fit ?? defaultDomain(),
+      points: this.points.target,
+      labels: this.labels,
+      centers: this.centers.target,
+      colors: this.colors,
+      highlight: this.highlight,
+      theme: { fg: v('--scatter-fg', '#1f2328'), bg: v('--scatter-bg', '#ffffff'), grid: v('--scatter-grid', '#e3e6ea'), muted: v('--scatter-muted', '#5b6475') },
+      caption,
+      scale,
+    });
+  }
+
+  // ---------------------------------------------------------------- hover, tap and keyboard
+
+  /** Nearest point within `radius` px of (px, py) (plot-area coordinates): O(log n) via a quadtree. */
+  private hitTest(px: number, py: number, radius: number): number | null {
+    const pts = this.points.target;
+    if (!pts || !(this.innerW > 0 && this.innerH > 0)) return null;
+    if (!this.qt) {
+      const idx: number[] = [];
+      for (let i = 0; 2 * i + 1 < pts.length; i++) if (Number.isFinite(pts[2 * i]) && Number.isFinite(pts[2 * i + 1])) idx.push(i);
+      this.qt = quadtree<number>().x((i) => pts[2 * i]).y((i) => pts[2 * i + 1]).addAll(idx);
+    }
+    const { x, y } = this.scalesFor(this.displayedBase(d3now()));
+    const kx = Math.abs(x(1) - x(0)), ky = Math.abs(y(1) - y(0));
+    if (!(kx > 0 && ky > 0)) return null;
+    const i = this.qt.find(x.invert(px), y.invert(py), radius / Math.min(kx, ky));
+    if (i === undefined) return null;
+    return Math.hypot(x(pts[2 * i]) - px, y(pts[2 * i + 1]) - py) <= radius ? i : null;
+  }
+
+  private local(e: PointerEvent): { x: number; y: number } {
+    const r = this.zoomRect.node()!.getBoundingClientRect();
+    return { x: e.clientX - r.left, y: e.clientY - r.top };
+  }
+
+  private readonly onPointerMove = (e: PointerEvent): void => {
+    if (e.pointerType !== 'mouse' || this.hover?.pinned) return; // touch and pen use taps
+    if (e.buttons) { this.setHover(null); return; } // panning
+    const p = this.local(e);
+    const i = this.hitTest(p.x, p.y, HIT_MOUSE);
+    if (i !== (this.hover?.index ?? null)) this.setHover(i);
+  };
+
+  private readonly onPointerDown = (e: PointerEvent): void => {
+    this.press = { ...this.local(e), t: e.timeStamp, id: e.pointerId };
+  };
+
+  /** A tap or click pins the tooltip to the point under it, or clears it on empty space. */
+  private readonly onPointerUp = (e: PointerEvent): void => {
+    const d = this.press;
+    this.press = null;
+    if (!d || d.id !== e.pointerId) return;
+    const p = this.local(e);
+    if (Math.hypot(p.x - d.x, p.y - d.y) > TAP_PX || e.timeStamp - d.t > TAP_MS) return;
+    const i = this.hitTest(p.x, p.y, e.pointerType === 'mouse' ? HIT_MOUSE : HIT_TOUCH);
+    this.setHover(i, i != null);
+  };
+
+  private readonly onPointerLeave = (e: PointerEvent): void => {
+    if (e.pointerType === 'mouse' && !this.hover?.pinned) this.setHover(null);
+  };
+
+  private readonly onKeyDown = (e: KeyboardEvent): void => {
+    if (e.ctrlKey || e.metaKey || e.altKey || this.destroyed) return;
+    const rect = this.zoomRect;
+    const pan = (dx: number, dy: number) => {
+      this.userZoomed = true;
+      this.pendingDomain = null;
+      this.zoomBehavior.translateBy(rect, dx / this.transform.k, dy / this.transform.k);
+    };
+    const zoomBy = (k: number) => {
+      this.userZoomed = true;
+      this.pendingDomain = null;
+      this.zoomBehavior.scaleBy(rect, k);
+    };
+    switch (e.key) {
+      case 'ArrowLeft': pan(40, 0); break;
+      case 'ArrowRight': pan(-40, 0); break;
+      case 'ArrowUp': pan(0, 40); break;
+      case 'ArrowDown': pan(0, -40); break;
+      case '+': case '=': zoomBy(1.25); break;
+      case '-': case '_': zoomBy(0.8); break;
+      case '0': this.resetZoom(); break;
+      case 'Escape':
+        if (!this.hover) return;
+        this.setHover(null);
+        break;
+      default: return;
+    }
+    e.preventDefault();
+  };
+
+  private setHover(index: number | null, pinned = false): void {
+    const prev = this.hover?.index ?? null;
+    this.hover = index == null ? null : { index, pinned };
+    if (index == null) {
+      this.tooltip.hide();
+      this.plot.removeAttribute('aria-describedby');
+    } else {
+      this.showTooltip();
+      this.plot.setAttribute('aria-describedby', this.tooltip.el.id);
+    }
+    if (prev !== index) this.onHover?.(index);
+    this.scheduleDraw();
+  }
+
+  /** Fill the tooltip for the hovered point (placed in draw(), where it follows the point). */
+  private showTooltip(): void {
+    const h = this.hover, pts = this.points.target;
+    if (!h || !pts || 2 * h.index + 1 >= pts.length) { this.setHover(null); return; }
+    const i = h.index;
+    const label = this.labels && i < this.labels.length ? this.labels[i] : null;
+    const ctr = this.centers.target;
+    const distance = label != null && ctr && 2 * label + 1 < ctr.length
+      ? Math.hypot(pts[2 * i] - ctr[2 * label], pts[2 * i + 1] - ctr[2 * label + 1])
+      : NaN;
+    const n = pts.length >> 1, imgs = this.images;
+    const side = imgs && n > 0 ? Math.round(Math.sqrt(imgs.length / n)) : 0;
+    this.tooltip.show({
+      index: i,
+      label,
+      predicted: this.predictions && i < this.predictions.length ? this.predictions[i] : null,
+      distance,
+      image: imgs && side > 0 ? imgs.subarray(i * side * side, (i + 1) * side * side) : null,
+      side,
+    });
   }
 
   // ---------------------------------------------------------------- state changes
@@ -537,6 +772,8 @@ export class Scatter {
   private renderAxes(animate: boolean): void {
     if (!(this.innerW > 0 && this.innerH > 0)) return;
     const { x, y } = this.scalesFor(this.base);
+    this.root.dataset.xDomain = x.domain().join(',');
+    this.root.dataset.yDomain = y.domain().join(',');
     const nx = Math.max(2, Math.round(this.innerW / 80));
     const ny = Math.max(2, Math.round(this.innerH / 60));
     const axX = axisBottom(x).ticks(nx).tickSizeOuter(0);
@@ -683,6 +920,19 @@ export class Scatter {
       g.classList.toggle('faded', hl != null && hl !== i);
       g.classList.toggle('active', hl === i);
     }
+
+    // -- hover ring and tooltip follow the (animated) point
+    const hv = this.hover;
+    if (hv && pts && 2 * hv.index + 1 < pts.length) {
+      const px = ax * pts[2 * hv.index] + bx, py = ay * pts[2 * hv.index + 1] + by;
+      const inside = px >= 0 && px <= w && py >= 0 && py <= h;
+      this.hoverRing.style('display', inside ? '' : 'none').attr('cx', px).attr('cy', py);
+      if (inside) {
+        this.tooltip.el.hidden = false;
+        const ox = this.plot.offsetLeft + MARGIN.left, oy = this.plot.offsetTop + MARGIN.top;
+        this.tooltip.place(ox + px, oy + py, this.root.clientWidth, this.plot.offsetTop + this.plot.offsetHeight);
+      } else this.tooltip.el.hidden = true;
+    } else this.hoverRing.style('display', 'none');
 
     // -- legend
     this.root.classList.toggle('has-highlight', hl != null);

@@ -3,8 +3,9 @@
  * destroy on unmount. StrictMode's mount → unmount → mount destroys the first instance (removing
  * its DOM) before creating the second, so only one canvas ever lives in the container.
  */
-import { useEffect, useRef } from 'react';
+import { useEffect, useRef, type RefObject } from 'react';
 import { Scatter, type ScatterProps } from './Scatter';
+import { exposeScatter } from '../testHooks';
 import './scatter.css';
 
 export { CLASS_COLORS } from './Scatter';
@@ -13,13 +14,18 @@ export type { ScatterProps } from './Scatter';
 export type ScatterViewProps = ScatterProps & {
   title: string;
   onLegendClick?: (c: number | null) => void;
+  onHover?: (index: number | null) => void;
   /** Show the title above the plot (default true). Read once, at mount. */
   showTitle?: boolean;
   className?: string;
+  /** Receives the instance (for exports); null after unmount. */
+  apiRef?: RefObject<Scatter | null>;
+  /** Name under which the e2e build exposes the instance (window.__flockScatter[hookId]). */
+  hookId?: string;
 };
 
 export function ScatterView(props: ScatterViewProps) {
-  const { labels, points, centers, highlight, dark, title, onLegendClick, showTitle, className } = props;
+  const { labels, points, centers, highlight, dark, predictions, images, domain, title, onLegendClick, onHover, showTitle, className, apiRef, hookId } = props;
   const ref = useRef<HTMLDivElement>(null);
   const scatter = useRef<Scatter | null>(null);
 
@@ -27,11 +33,15 @@ export function ScatterView(props: ScatterViewProps) {
   useEffect(() => {
     const el = ref.current;
     if (!el) return;
-    const s = new Scatter(el, { title, onLegendClick, showTitle });
+    const s = new Scatter(el, { title, onLegendClick, onHover, showTitle });
     scatter.current = s;
+    if (apiRef) apiRef.current = s;
+    const unexpose = exposeScatter(hookId, s);
     return () => {
+      unexpose();
       s.destroy();
       if (scatter.current === s) scatter.current = null;
+      if (apiRef && apiRef.current === s) apiRef.current = null;
     };
     // The instance is created once; later title / callback changes go through the effects below.
     // eslint-disable-next-line react-hooks/exhaustive-deps
@@ -46,8 +56,12 @@ export function ScatterView(props: ScatterViewProps) {
   }, [onLegendClick]);
 
   useEffect(() => {
-    scatter.current?.update({ labels, points, centers, highlight, dark });
-  }, [labels, points, centers, highlight, dark]);
+    scatter.current?.setHoverHandler(onHover);
+  }, [onHover]);
+
+  useEffect(() => {
+    scatter.current?.update({ labels, points, centers, highlight, dark, predictions, images, domain });
+  }, [labels, points, centers, highlight, dark, predictions, images, domain]);
 
   return <div ref={ref} className={className ? `scatter-view ${className}` : 'scatter-view'} />;
 }

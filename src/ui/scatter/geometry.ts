@@ -177,3 +177,23 @@ export function lerpPoints(from: Float32Array | null, to: Float32Array, t: numbe
   if (i < n) res[i] = to[i]; // odd trailing value: copied as is
   return res;
 }
+
+/** Padding the plot uses around its data (fraction per side). */
+export const FIT_PAD = 0.08;
+
+/** The domain the plot auto-fits for one run: its points and class centers, padded. */
+export function fitEmbedding(points: Float32Array | null, centers: Float32Array | null): Domain | null {
+  return points || centers ? fitDomain(points, FIT_PAD, { extra: centers }) : null;
+}
+
+/** The smallest domain containing every given domain (nulls skipped); null when there is none. */
+export function unionDomain(domains: readonly (Domain | null | undefined)[]): Domain | null {
+  let out: Domain | null = null;
+  for (const d of domains) {
+    if (!d) continue;
+    out = out
+      ? { x: [Math.min(out.x[0], d.x[0]), Math.max(out.x[1], d.x[1])], y: [Math.min(out.y[0], d.y[0]), Math.max(out.y[1], d.y[1])] }
+      : { x: [d.x[0], d.x[1]], y: [d.y[0], d.y[1]] };
+  }
+  return out;
+}

@@ -1,0 +1,196 @@
+/**
+ * Imperative metric line chart (same pattern as Scatter: construct → append/setXMax → destroy).
+ * Points are appended one at a time and never re-sent; past `maxPoints` the chart keeps every
+ * other point and from then on samples new points at that stride (the newest point is always
+ * shown, as a "tail"). All redraws are coalesced into one requestAnimationFrame.
+ *
+ * The SVG uses a fixed viewBox stretched to the box (preserveAspectRatio="none", strokes with
+ * vector-effect: non-scaling-stroke), so the chart needs no measuring and no resize handling.
+ */
+import { line, scaleLinear } from 'd3';
+
+export interface SparkSeries {
+  /** Shown in the value read-out's tooltip. */
+  label: string;
+}
+
+export interface SparklineOptions {
+  label: string;
+  /** Longer explanation (the title tooltip of the chart). */
+  title?: string;
+  /** One or more series sharing the y scale; the first is drawn solid, the others dashed. */
+  series: readonly SparkSeries[];
+  format?: (v: number) => string;
+  /** 'zero' (default): [min(0, lo), hi]; 'extent': [lo, hi]; or a fixed domain. */
+  y?: 'zero' | 'extent' | readonly [number, number];
+  /** Decimate beyond this many kept points (default 500). */
+  maxPoints?: number;
+}
+
+const W = 240;
+const H = 48;
+const SVG_NS = 'http://www.w3.org/2000/svg';
+
+const defaultFormat = (v: number) => (Math.abs(v) >= 1000 ? v.toExponential(2) : Number(v.toPrecision(3)).toString());
+
+export class Sparkline {
+  private readonly opts: Required<Omit<SparklineOptions, 'title'>> & { title?: string };
+  private readonly root: HTMLElement;
+  private readonly paths: SVGPathElement[] = [];
+  private readonly values: HTMLSpanElement[] = [];
+  private readonly maxEl: HTMLSpanElement;
+  private readonly minEl: HTMLSpanElement;
+  private readonly svg: SVGSVGElement;
+
+  // data: kept points (stride-sampled) plus the newest point when it was not kept
+  private xs: number[] = [];
+  private ys: number[][];
+  private tail: { x: number; v: number[] } | null = null;
+  private stride = 1;
+  private seen = 0;
+  private xMax = 0;
+
+  private rafId = 0;
+  private destroyed = false;
+
+  constructor(container: HTMLElement, options: SparklineOptions) {
+    this.opts = { format: defaultFormat, y: 'zero', maxPoints: 500, ...options };
+    this.ys = this.opts.series.map(() => []);
+    const doc = container.ownerDocument;
+
+    this.root = doc.createElement('figure');
+    this.root.className = 'spark';
+    if (options.title) this.root.title = options.title;
+    const head = doc.createElement('figcaption');
+    head.className = 'spark-head';
+    const label = doc.createElement('span');
+    label.className = 'spark-label';
+    label.textContent = options.label;
+    head.appendChild(label);
+    const vals = doc.createElement('span');
+    vals.className = 'spark-values';
+    this.opts.series.forEach((s, i) => {
+      const v = doc.createElement('span');
+      v.className = `spark-v spark-s${i}`;
+      v.title = s.label;
+      v.textContent = '–';
+      vals.appendChild(v);
+      this.values.push(v);
+    });
+    head.appendChild(vals);
+    this.root.appendChild(head);
+
+    const box = doc.createElement('div');
+    box.className = 'spark-box';
+    this.svg = doc.createElementNS(SVG_NS, 'svg');
+    this.svg.setAttribute('viewBox', `0 0 ${W} ${H}`);
+    this.svg.setAttribute('preserveAspectRatio', 'none');
+    this.svg.setAttribute('aria-hidden', 'true');
+    this.opts.series.forEach((_, i) => {
+      const p = doc.createElementNS(SVG_NS, 'path');
+      p.setAttribute('class', `spark-line spark-s${i}`);
+      this.svg.appendChild(p);
+      this.paths.push(p);
+    });
+    box.appendChild(this.svg);
+    this.maxEl = doc.createElement('span');
+    this.maxEl.className = 'spark-max';
+    this.minEl = doc.createElement('span');
+    this.minEl.className = 'spark-min';
+    box.append(this.maxEl, this.minEl);
+    this.root.appendChild(box);
+    container.appendChild(this.root);
+    this.draw();
+  }
+
+  /** Add the values (one per series) at `step`. */
+  append(step: number, values: readonly number[]): void {
+    if (this.destroyed) return;
+    const v = this.opts.series.map((_, i) => values[i] ?? NaN);
+    if (this.seen++ % this.stride === 0) {
+      this.xs.push(step);
+      v.forEach((y, i) => this.ys[i].push(y));
+      this.tail = null;
+      if (this.xs.length > this.opts.maxPoints) this.decimate();
+    } else {
+      this.tail = { x: step, v };
+    }
+    this.schedule();
+  }
+
+  /** The shared x domain is [0, max]. */
+  setXMax(max: number): void {
+    if (this.destroyed || max === this.xMax) return;
+    this.xMax = max;
+    this.schedule();
+  }
+
+  clear(): void {
+    if (this.destroyed) return;
+    this.xs = [];
+    this.ys = this.opts.series.map(() => []);
+    this.tail = null;
+    this.stride = 1;
+    this.seen = 0;
+    this.schedule();
+  }
+
+  /** Points currently drawn (kept + tail). */
+  count(): number {
+    return this.xs.length + (this.tail ? 1 : 0);
+  }
+
+  destroy(): void {
+    if (this.destroyed) return;
+    this.destroyed = true;
+    if (this.rafId) cancelAnimationFrame(this.rafId);
+    this.root.remove();
+  }
+
+  private decimate(): void {
+    const keep = (a: number[]) => a.filter((_, i) => i % 2 === 0);
+    this.xs = keep(this.xs);
+    this.ys = this.ys.map(keep);
+    this.stride *= 2;
+  }
+
+  private schedule(): void {
+    if (!this.rafId && !this.destroyed) {
+      this.rafId = requestAnimationFrame(() => {
+        this.rafId = 0;
+        if (!this.destroyed) this.draw();
+      });
+    }
+  }
+
+  private draw(): void {
+    const xs = this.tail ? [...this.xs, this.tail.x] : this.xs;
+    const ys = this.tail ? this.ys.map((a, i) => [...a, this.tail!.v[i]]) : this.ys;
+    const n = xs.length;
+    const { format } = this.opts;
+
+    let lo = Infinity, hi = -Infinity;
+    for (const a of ys) for (const v of a) if (Number.isFinite(v)) { if (v < lo) lo = v; if (v > hi) hi = v; }
+    let dom: [number, number];
+    if (Array.isArray(this.opts.y)) dom = [this.opts.y[0], this.opts.y[1]];
+    else if (!(lo <= hi)) dom = [0, 1];
+    else dom = [this.opts.y === 'zero' ? Math.min(0, lo) : lo, hi];
+    if (!(dom[1] > dom[0])) dom = [dom[0] - 0.5, dom[0] + 0.5];
+
+    const x = scaleLinear().domain([0, Math.max(this.xMax, xs[n - 1] ?? 0, 1)]).range([0, W]);
+    const y = scaleLinear().domain(dom).range([H - 1.5, 1.5]);
+    ys.forEach((a, s) => {
+      const gen = line<number>().defined((i) => Number.isFinite(a[i])).x((i) => x(xs[i])).y((i) => y(a[i]));
+      const idx = Array.from({ length: n }, (_, i) => i);
+      // A single point still shows as a dot (zero-length segment with round caps).
+      this.paths[s].setAttribute('d', n === 1 && Number.isFinite(a[0]) ? `M${x(xs[0])},${y(a[0])}h0.01` : gen(idx) ?? '');
+    });
+
+    ys.forEach((a, s) => { this.values[s].textContent = n && Number.isFinite(a[n - 1]) ? format(a[n - 1]) : '–'; });
+    const fixed = Array.isArray(this.opts.y);
+    this.maxEl.textContent = n && (fixed || lo <= hi) ? format(dom[1]) : '';
+    this.minEl.textContent = n && (fixed || lo <= hi) ? format(dom[0]) : '';
+    this.root.dataset.count = String(n);
+    this.root.dataset.xMax = String(x.domain()[1]);
+  }
+}
