@@ -16,9 +16,9 @@
  * probing under 20 % of the time), so a window is measured between two snapshots, and the rate
  * includes the probing the app really does.
  */
-import { test, expect, chromium, type Browser, type Page } from '@playwright/test';
+import { test, expect, chromium, type Browser, type Page, type Response } from '@playwright/test';
 import { existsSync, statSync } from 'node:fs';
-import { mkdir, writeFile } from 'node:fs/promises';
+import { cp, mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import { resolve } from 'node:path';
 import { chromiumArgs, executablePath } from '../e2e/browser';
@@ -26,14 +26,16 @@ import { serveStatic, type StaticServer } from '../e2e/serve';
 import type { BenchReport, InitInfo } from '../e2e/harness/kernel';
 import { PRESETS, type ModelId } from '../src/train/presets';
 
-const ROOT = resolve(import.meta.dirname, '../dist-e2e');
+const BUILD = resolve(import.meta.dirname, '../dist-e2e');
+/** The site is served from a private copy, so a concurrent `vite build --mode e2e` cannot change it mid-run. */
+let ROOT = BUILD;
 const RESULTS = resolve(import.meta.dirname, 'results');
 const PREFIX = '/flock/';
 const SMOKE = process.env.BENCH_SMOKE === '1';
 
 const CFG = SMOKE
-  ? { presets: ['tiny'] as ModelId[], windows: 1, windowMs: 4_000, warmupSteps: 5, frameMs: 3_000, idleMs: 1_500, kernelIters: 10 }
-  : { presets: ['tiny', 'conv', 'small', 'lenetpp'] as ModelId[], windows: 5, windowMs: 10_000, warmupSteps: 10, frameMs: 8_000, idleMs: 4_000, kernelIters: 50 };
+  ? { presets: ['tiny'] as ModelId[], windows: 1, windowMs: 4_000, warmupSteps: 5, frameMs: 3_000, idleMs: 1_500, kernelIters: 10, firstFrameCapMs: 90_000 }
+  : { presets: ['tiny', 'conv', 'small', 'lenetpp'] as ModelId[], windows: 5, windowMs: 10_000, warmupSteps: 10, frameMs: 8_000, idleMs: 4_000, kernelIters: 50, firstFrameCapMs: 120_000 };
 /** `small` is measured only where a training step takes less than this (webgl/webgpu only). */
 const SMALL_MAX_STEP_MS = 5_000;
 const KERNEL_BATCHES = [128, 1024];
@@ -50,9 +52,9 @@ const BACKENDS: { id: BackendId; webgpuFlag: boolean }[] = [
 
 interface Stats { n: number; median: number; p95: number; max: number }
 interface LoadResult {
-  bytesBrowser: number; bytesServer: number; requests: number; trainEnabledMs: number; firstFrameMs: number;
-  /** what the browser saw, per response (path, body bytes), and requests that failed */
-  responses: [string, number][]; failed: string[];
+  bytesBrowser: number; bytesServer: number; requests: number; trainEnabledMs: number; firstFrameMs: number | null;
+  /** what the browser saw, per response; `unconfirmed`: Chromium never reported the body finished (or reported it failed) */
+  responses: { path: string; bytes: number; unconfirmed?: string }[];
 }
 interface BackendInfo { text: string; backend: string; adapter: string; software: boolean; webglRenderer?: string }
 interface Throughput { stepsPerSec: number; msPerPair: number; samplesPerSec: number; runs: number; windows: number[]; firstTrainedFrameMs: number }
@@ -64,6 +66,8 @@ interface CaseResult {
   info?: BackendInfo; load?: LoadResult; throughput?: Throughput;
   memory?: { afterWarmup: Memory; afterWindow: Memory };
   frames?: { training: Frames; idle: Frames };
+  /** closes the case's page (set while it runs; dropped from the JSON) */
+  close?: () => Promise<void>;
 }
 interface KernelResult { adapter: Record<string, string>; iters: number; reports: BenchReport[]; error?: string }
 interface Machine {
@@ -75,6 +79,12 @@ interface Machine {
 // Small helpers
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/** `p`, or `fallback` once `ms` have passed. */
+function withTimeout<T>(p: Promise<T>, ms: number, fallback: T): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  return Promise.race([p, new Promise<T>((ok) => { timer = setTimeout(() => ok(fallback), ms); })]).finally(() => clearTimeout(timer));
+}
 
 function stats(xs: number[]): Stats {
   if (!xs.length) return { n: 0, median: NaN, p95: NaN, max: NaN };
@@ -131,21 +141,27 @@ async function installLoadProbe(page: Page): Promise<void> {
   });
 }
 
-/** Response body sizes as the browser saw them (page and its worker); the worker script reports 0 there, so Content-Length fills in. */
-function trackBytes(page: Page): { responses: [string, number][]; failed: string[]; settled: () => Promise<unknown> } {
-  const responses: [string, number][] = [];
-  const failed: string[] = [];
-  const pending: Promise<void>[] = [];
-  page.on('requestfailed', (req) => failed.push(`${new URL(req.url()).pathname}: ${req.failure()?.errorText}`));
-  page.on('requestfinished', (req) => {
-    pending.push((async () => {
-      const [sizes, res] = await Promise.all([req.sizes().catch(() => null), req.response().catch(() => null)]);
-      const body = sizes?.responseBodySize ?? 0;
-      const length = Number((res && (await res.allHeaders().catch(() => ({} as Record<string, string>)))['content-length']) ?? 0);
-      responses.push([new URL(req.url()).pathname, body > 0 ? body : length]);
-    })());
-  });
-  return { responses, failed, settled: () => Promise.all(pending) };
+/**
+ * Response body sizes as the browser saw them (page and its worker). Chromium reports 0 for the
+ * worker script and, now and then, never reports a data file the worker read in full as finished
+ * (or calls it net::ERR_ABORTED; the app checks every file's length against the manifest, so the
+ * bytes did arrive): Content-Length (always sent) fills in.
+ */
+function trackBytes(page: Page): { settle: () => Promise<LoadResult['responses']> } {
+  const seen: Response[] = [];
+  page.on('response', (res) => seen.push(res));
+  const one = async (res: Response) => {
+    // Every one of these waits is bounded: Chromium does not always finish a worker's request.
+    const failure = await withTimeout(res.finished(), 2_000, new Error('never reported finished')).catch((e: Error) => e);
+    const headers = await withTimeout(res.allHeaders(), 2_000, {} as Record<string, string>).catch(() => ({} as Record<string, string>));
+    const sizes = failure ? null : await withTimeout(res.request().sizes(), 2_000, null).catch(() => null);
+    const body = sizes?.responseBodySize ?? 0;
+    return {
+      path: new URL(res.url()).pathname, bytes: body > 0 ? body : Number(headers['content-length'] ?? 0),
+      ...(failure ? { unconfirmed: failure.message.split('\n')[0] } : {}),
+    };
+  };
+  return { settle: () => Promise.all(seen.map(one)) };
 }
 
 /** Bytes the server sent for the requests it received since `from` (all 200s of whole files). */
@@ -165,20 +181,27 @@ async function measureLoad(page: Page, server: StaticServer, url: string): Promi
   const bytes = trackBytes(page);
   const from = server.requests.length;
   await page.goto(url);
-  await page.waitForFunction(() => {
-    const L = (window as unknown as { __flockLoad: { trainEnabled?: number; firstFrame?: number } }).__flockLoad;
-    return (L.trainEnabled !== undefined && L.firstFrame !== undefined) || !!document.querySelector('[data-testid=error]');
-  }, null, { polling: 100, timeout: 180_000 });
-  const err = await appError(page);
-  if (err) throw new Error(`app error while loading: ${err}`);
+  const trainEnabledMs = await loadMark(page, 'trainEnabled', 180_000);
+  if (trainEnabledMs === null) throw new Error('"Train" not enabled within 180 s');
+  // The first frame needs the worker to embed the 2,000 probe points, which can be very slow on a software adapter.
+  const firstFrameMs = await loadMark(page, 'firstFrame', CFG.firstFrameCapMs);
   await sleep(300);
-  await bytes.settled();
-  const L = await page.evaluate(() => (window as unknown as { __flockLoad: { trainEnabled: number; firstFrame: number } }).__flockLoad);
+  const responses = await bytes.settle();
   return {
-    bytesBrowser: bytes.responses.reduce((a, [, n]) => a + n, 0), bytesServer: serverBytes(server, from),
-    requests: bytes.responses.length, trainEnabledMs: L.trainEnabled, firstFrameMs: L.firstFrame,
-    responses: [...bytes.responses], failed: [...bytes.failed],
+    bytesBrowser: responses.reduce((a, r) => a + r.bytes, 0), bytesServer: serverBytes(server, from),
+    requests: responses.length, trainEnabledMs, firstFrameMs, responses,
   };
+}
+
+/** Waits for one of installLoadProbe's marks; null on timeout; throws on the app's error banner. */
+async function loadMark(page: Page, key: 'trainEnabled' | 'firstFrame', timeoutMs: number): Promise<number | null> {
+  const h = await page.waitForFunction((k) => {
+    const L = (window as unknown as { __flockLoad: Record<string, number | undefined> }).__flockLoad;
+    return L[k] ?? (document.querySelector('[data-testid=error]') ? -1 : false);
+  }, key, { polling: 100, timeout: timeoutMs }).catch(() => null);
+  const v = h ? ((await h.jsonValue()) as number) : null;
+  if (v === -1) throw new Error(`app error while loading: ${await appError(page)}`);
+  return v;
 }
 
 /** Backend readout, e.g. "Backend: WebGPU · google swiftshader (software GPU) · model Tiny MLP (784→32→2)". */
@@ -330,20 +353,32 @@ async function waitForQuiet(page: Page, quietMs: number, capMs: number): Promise
 // ---------------------------------------------------------------------------------------------
 // One preset × backend case: load, train, warm up, measure, pause, measure idle frames.
 
+/** backend/preset pairs whose first embedding frame never came (a larger preset on that backend is skipped). */
+const noFrame = new Set<string>();
+
 async function runCase(browser: Browser, server: StaticServer, backend: BackendId, preset: ModelId,
-  known: Partial<Record<BackendId, BackendInfo>>): Promise<CaseResult> {
-  const batch = PRESETS[preset].batch;
-  const res: CaseResult = { preset, backend, batch, notes: [] };
+  known: Partial<Record<BackendId, BackendInfo>>, res: CaseResult): Promise<CaseResult> {
   if (preset === 'small' && backend === 'cpu') return { ...res, skipped: 'skipped: webgl/webgpu only' };
   if (preset === 'lenetpp' && known[backend]?.software) return { ...res, info: known[backend], skipped: 'skipped: software adapter' };
+  if (preset === 'small' && noFrame.has(`${backend}/conv`)) {
+    return { ...res, info: known[backend], skipped: `skipped: conv (smaller) showed no embedding frame within ${CFG.firstFrameCapMs / 1000} s on this backend` };
+  }
 
   const page = await newPage(browser, res.notes);
+  res.close = () => page.close();
   try {
     res.load = await measureLoad(page, server, appUrl(server, preset, backend));
     res.info = await readBackend(page);
     known[backend] ??= res.info;
     if (res.info.backend.toLowerCase() !== backend) res.notes.push(`asked for ${backend}, got ${res.info.backend}`);
     if (preset === 'lenetpp' && res.info.software) return { ...res, skipped: 'skipped: software adapter' };
+    if (res.load.firstFrameMs === null) {
+      // Steps are only visible through snapshots, each of which embeds the probe set again: not measurable.
+      const why = `no embedding frame within ${CFG.firstFrameCapMs / 1000} s (embedding the 2,000 probe points is too slow here), so no step counts to read`;
+      if (preset === 'tiny') throw new Error(why); // the tiny preset must work everywhere
+      noFrame.add(`${backend}/${preset}`);
+      return { ...res, skipped: `not measured: ${why}` };
+    }
     const runs = await page.locator('[data-testid^=readout-]').count();
 
     await installStepLog(page);
@@ -368,7 +403,7 @@ async function runCase(browser: Browser, server: StaticServer, backend: BackendI
     const windows = await measureWindows(page, from, CFG.windows, CFG.windowMs);
     if (!windows.length) throw new Error('no complete measuring window');
     if (windows.length < CFG.windows) res.notes.push(`only ${windows.length}/${CFG.windows} windows completed`);
-    res.throughput = throughput(windows, batch, runs, first.t - tClick);
+    res.throughput = throughput(windows, res.batch, runs, first.t - tClick);
     res.memory = { afterWarmup, afterWindow: await readMemory(page) };
     const log = await stepLog(page, from);
     if (log.some((e) => e.softmax !== e.step)) res.notes.push('softmax and center step counters differed');
@@ -381,6 +416,8 @@ async function runCase(browser: Browser, server: StaticServer, backend: BackendI
     res.frames = { training, idle: await measureFrames(page, CFG.idleMs) };
     return res;
   } finally {
+    const notices = page.getByTestId('notices');
+    if (!page.isClosed() && (await notices.count())) res.notes.push(`app notices: ${(await notices.first().innerText()).replace(/\s+/g, ' ').trim()}`);
     await page.close();
   }
 }
@@ -419,6 +456,7 @@ const adapterOf = (c: CaseResult) => {
   return `${c.info.backend}${adapter}${renderer}`;
 };
 const ran = (c: CaseResult) => !c.skipped && !c.error;
+const unconfirmed = (l: LoadResult) => l.responses.filter((r) => r.unconfirmed).length;
 
 function markdown(machine: Machine, cases: CaseResult[], kernel: KernelResult | null, startedAt: Date, seconds: number): string {
   const out: string[] = [];
@@ -435,8 +473,7 @@ function markdown(machine: Machine, cases: CaseResult[], kernel: KernelResult | 
   out.push(row(Array(8).fill('---')));
   for (const c of cases) {
     const t = c.throughput;
-    const failed = c.load?.failed.length ? `browser reported failed: ${c.load.failed.join(', ')}` : '';
-    const note = [c.skipped, c.error && `error: ${c.error}`, failed, ...c.notes.filter((n) => !n.startsWith('console'))].filter(Boolean).join('; ');
+    const note = [c.skipped, c.error && `error: ${c.error}`, ...c.notes.filter((n) => !n.startsWith('console'))].filter(Boolean).join('; ');
     out.push(row([label(c), adapterOf(c), f(t?.stepsPerSec, 2), f(t?.msPerPair, 0), int(t?.samplesPerSec), t ? t.windows.map((w) => w.toFixed(2)).join(', ') : '–',
       int(t?.firstTrainedFrameMs), note || '']));
   }
@@ -480,10 +517,11 @@ function markdown(machine: Machine, cases: CaseResult[], kernel: KernelResult | 
   out.push(row(Array(7).fill('---')));
   for (const c of cases.filter((x) => x.load)) {
     const l = c.load!;
-    out.push(row([label(c), c.backend, int(l.bytesBrowser), int(l.bytesServer), l.requests + (l.failed.length ? ` (${l.failed.length} failed)` : ''), int(l.trainEnabledMs), int(l.firstFrameMs)]));
+    out.push(row([label(c), c.backend, int(l.bytesBrowser), int(l.bytesServer), l.requests + (unconfirmed(l) ? ` (${unconfirmed(l)} unconfirmed)` : ''), int(l.trainEnabledMs), l.firstFrameMs === null ? `> ${int(CFG.firstFrameCapMs)}` : int(l.firstFrameMs)]));
   }
   out.push('');
-  out.push('Times are from navigation start. Bytes (browser): response bodies seen by Playwright for the page and its worker (Content-Length where the body size is not reported, as for the worker script).');
+  out.push('Times are from navigation start. Bytes (browser): response bodies seen by Playwright for the page and its worker (Content-Length where Chromium reports no body size: the worker script, ' +
+    'and "unconfirmed" data files that Chromium never reported finished although the worker read them in full). Bytes (server): the files the static server sent.');
   out.push('');
 
   out.push('## 5. Memory');
@@ -515,60 +553,73 @@ async function writeResults(machine: Machine, cases: CaseResult[], kernel: Kerne
 
 // ---------------------------------------------------------------------------------------------
 
-test('Flock benchmark', async () => {
-  test.setTimeout(SMOKE ? 6 * 60_000 : 90 * 60_000);
-  expect(existsSync(resolve(ROOT, 'index.html')), 'dist-e2e/ missing: run `vite build --mode e2e` first').toBe(true);
-  const startedAt = new Date();
-  const t0 = Date.now();
-  const server = await serveStatic(ROOT, PREFIX);
-  const cases: CaseResult[] = [];
-  const known: Partial<Record<BackendId, BackendInfo>> = {};
-  let kernel: KernelResult | null = null;
-  const machine: Machine = {
+/** The whole run's results: module state, so that afterAll can still write them if the test times out. */
+const run = {
+  startedAt: new Date(), t0: Date.now(), cases: [] as CaseResult[], kernel: null as KernelResult | null,
+  machine: {
     hostname: os.hostname(), cpus: os.cpus().length, cpuModel: os.cpus()[0]?.model ?? '?',
     os: `${os.type()} ${os.release()} ${os.arch()}`, node: process.version, chromium: '?', loadAvgStart: os.loadavg(),
-  };
-  try {
-    for (const b of BACKENDS) {
-      const browser = await launch(b.webgpuFlag);
-      machine.chromium = browser.version();
-      try {
-        for (const preset of CFG.presets) {
-          await test.step(`${preset} on ${b.id}`, async () => {
-            let c: CaseResult;
-            try {
-              c = await runCase(browser, server, b.id, preset, known);
-            } catch (e) {
-              c = { preset, backend: b.id, batch: PRESETS[preset].batch, notes: [], error: e instanceof Error ? e.message.split('\n')[0] : String(e) };
-            }
-            cases.push(c);
-            const t = c.throughput;
-            console.log(`${preset} on ${b.id}: ${c.skipped ?? c.error ?? `${f(t?.stepsPerSec, 2)} steps/s per run, ${f(t?.msPerPair, 0)} ms/pair, ${int(t?.samplesPerSec)} samples/s`}`);
-          });
-        }
-        if (b.id === 'webgpu') {
-          await test.step('center-loss kernel', async () => {
-            try {
-              kernel = await measureKernel(browser, server, CFG.kernelIters);
-            } catch (e) {
-              kernel = { adapter: {}, iters: CFG.kernelIters, reports: [], error: e instanceof Error ? e.message.split('\n')[0] : String(e) };
-            }
-            console.log(`center-loss kernel: ${kernel.error ?? 'done'}`);
-          });
-        }
-      } finally {
-        await browser.close();
-      }
-    }
-  } finally {
-    await server.close();
-    machine.loadAvgEnd = os.loadavg();
-    const md = markdown(machine, cases, kernel, startedAt, (Date.now() - t0) / 1000);
-    console.log('\n' + md);
-    console.log(`wrote ${await writeResults(machine, cases, kernel, startedAt, md)}`);
+  } as Machine,
+  server: null as StaticServer | null,
+};
+const CASE_TIMEOUT_MS = SMOKE ? 120_000 : 12 * 60_000;
+const errorText = (e: unknown) => (e instanceof Error ? e.message.split('\n')[0] : String(e));
+
+/** One case under a deadline: on timeout its page is closed and the case is reported as an error. */
+async function timedCase(browser: Browser, backend: BackendId, preset: ModelId, known: Partial<Record<BackendId, BackendInfo>>): Promise<CaseResult> {
+  const res: CaseResult = { preset, backend, batch: PRESETS[preset].batch, notes: [] };
+  const work = runCase(browser, run.server!, backend, preset, known, res);
+  work.catch(() => {}); // after a timeout its rejection (page closed) is expected
+  const out = await Promise.race([work, sleep(CASE_TIMEOUT_MS).then(() => 'timeout' as const)]).catch((e: unknown) => ({ ...res, error: errorText(e) }));
+  if (out === 'timeout') {
+    await res.close?.().catch(() => {});
+    return { ...res, error: `case took longer than ${CASE_TIMEOUT_MS / 1000} s` };
   }
-  const failed = cases.filter((c) => c.error).map((c) => `${c.preset}/${c.backend}: ${c.error}`);
-  if ((kernel as KernelResult | null)?.error) failed.push(`kernel: ${(kernel as KernelResult | null)!.error}`);
+  return out;
+}
+
+test.afterAll(async () => {
+  await run.server?.close();
+  if (ROOT !== BUILD) await rm(ROOT, { recursive: true, force: true });
+  run.machine.loadAvgEnd = os.loadavg();
+  const md = markdown(run.machine, run.cases, run.kernel, run.startedAt, (Date.now() - run.t0) / 1000);
+  console.log('\n' + md);
+  console.log(`wrote ${await writeResults(run.machine, run.cases, run.kernel, run.startedAt, md)}`);
+});
+
+test('Flock benchmark', async () => {
+  test.setTimeout(SMOKE ? 6 * 60_000 : 90 * 60_000);
+  expect(existsSync(resolve(BUILD, 'index.html')), 'dist-e2e/ missing: run `vite build --mode e2e` first').toBe(true);
+  ROOT = await mkdtemp(resolve(os.tmpdir(), 'flock-bench-'));
+  await cp(BUILD, ROOT, { recursive: true, dereference: true });
+  run.server = await serveStatic(ROOT, PREFIX);
+  const known: Partial<Record<BackendId, BackendInfo>> = {};
+  for (const b of BACKENDS) {
+    const browser = await launch(b.webgpuFlag);
+    run.machine.chromium = browser.version();
+    try {
+      for (const preset of CFG.presets) {
+        await test.step(`${preset} on ${b.id}`, async () => {
+          const c = await timedCase(browser, b.id, preset, known);
+          delete c.close;
+          run.cases.push(c);
+          const t = c.throughput;
+          console.log(`${preset} on ${b.id}: ${c.skipped ?? (c.error && `error: ${c.error}`) ?? `${f(t?.stepsPerSec, 2)} steps/s per run, ${f(t?.msPerPair, 0)} ms/pair, ${int(t?.samplesPerSec)} samples/s`}`);
+        });
+      }
+      if (b.id === 'webgpu') {
+        await test.step('center-loss kernel', async () => {
+          run.kernel = await measureKernel(browser, run.server!, CFG.kernelIters)
+            .catch((e: unknown) => ({ adapter: {}, iters: CFG.kernelIters, reports: [], error: errorText(e) }));
+          console.log(`center-loss kernel: ${run.kernel.error ?? 'done'}`);
+        });
+      }
+    } finally {
+      await browser.close();
+    }
+  }
+  const failed = run.cases.filter((c) => c.error).map((c) => `${c.preset}/${c.backend}: ${c.error}`);
+  if (run.kernel?.error) failed.push(`kernel: ${run.kernel.error}`);
   expect(failed, 'benchmark cases that errored').toEqual([]);
-  expect(cases.filter(ran).length, 'at least one case measured').toBeGreaterThan(0);
+  expect(run.cases.filter(ran).length, 'at least one case measured').toBeGreaterThan(0);
 });

@@ -48,8 +48,8 @@ test('tune defaults', async () => {
       const pb = b.trainStep(x, y);
       tf.dispose([x, y, pa, pb]);
     }
-    const ra = await a.probe(probeX, probeLabels);
-    const rb = await b.probe(probeX, probeLabels);
+    const ra = (await a.probe(probeX, probeLabels))!;
+    const rb = (await b.probe(probeX, probeLabels))!;
     const ca = compactness(ra.points, probeLabels);
     const cb = compactness(rb.points, probeLabels);
     rows.push(`| ${seed} | ${lr} | ${lambda} | ${(ra.accuracy * 100).toFixed(1)} | ${(rb.accuracy * 100).toFixed(1)} | ${ca.toFixed(3)} | ${cb.toFixed(3)} | ${(cb / ca).toFixed(2)} |`);

@@ -82,4 +82,86 @@ test.describe.serial('faults', () => {
       await notices.getByRole('button', { name: 'Dismiss' }).click();
     });
   }
+
+  test('hundreds of λ changes in a burst leave UI, URL and worker agreeing on the last value', async () => {
+    await page.evaluate(() => {
+      const el = document.getElementById('lambda') as HTMLInputElement;
+      const set = Object.getOwnPropertyDescriptor(HTMLInputElement.prototype, 'value')!.set!;
+      for (let i = 0; i < 600; i++) {
+        set.call(el, String(i % 14));
+        el.dispatchEvent(new Event('input', { bubbles: true }));
+      }
+      set.call(el, '5'); // stop 5 = 0.01
+      el.dispatchEvent(new Event('input', { bubbles: true }));
+    });
+    await expect(page.getByTestId('lambda-value')).toHaveText('0.01');
+    await expect.poll(() => new URL(page.url()).searchParams.get('lambda')).toBe('0.01');
+    const region = page.getByRole('region', { name: 'Softmax + center loss', exact: true });
+    await expect(region.locator('.metrics div').filter({ hasText: /^λ/ })).toContainText('0.01', { timeout: 60_000 });
+  });
+
+  test('switching the model mid-step, twice, restarts every run on the last model chosen', async () => {
+    await page.getByRole('combobox', { name: /Model/ }).selectOption('conv');
+    await expect(page.getByTestId('backend')).toContainText('Mini CNN', { timeout: 60_000 });
+    await expect(page.getByRole('button', { name: 'Train' })).toBeVisible();
+    await expect(page.getByTestId('readout-center')).toContainText('step 0');
+    // Back to tiny while the CNN's first probe is still in flight (slow on a software GPU): it is cancelled.
+    await page.getByRole('combobox', { name: /Model/ }).selectOption('tiny');
+    await expect(page.getByTestId('backend')).toContainText('Tiny MLP', { timeout: 120_000 });
+    await expect(page.getByTestId('readout-center')).toContainText('step 0 ', { timeout: 120_000 });
+    await page.getByRole('button', { name: 'Step' }).click();
+    await expect(page.getByTestId('readout-center')).toContainText('step 1 ', { timeout: 120_000 });
+    await expect(page.getByTestId('readout-softmax')).toContainText('step 1 ');
+  });
+
+  test('Reset while a step is in flight leaves both runs consistently at step 0', async () => {
+    await page.getByRole('button', { name: 'Step' }).click();
+    await page.getByRole('button', { name: 'Reset' }).click();
+    await expect(page.getByTestId('readout-center')).toContainText('step 0 ', { timeout: 60_000 });
+    await expect(page.getByTestId('readout-softmax')).toContainText('step 0 ');
+    await page.waitForTimeout(1500); // a late snapshot from the old session must not show up
+    await expect(page.getByTestId('readout-center')).toContainText('step 0 ');
+    await page.getByRole('button', { name: 'Step' }).click();
+    await expect(page.getByTestId('readout-center')).toContainText('step 1 ', { timeout: 60_000 });
+    await expect(page.getByTestId('readout-softmax')).toContainText('step 1 ');
+  });
+});
+
+test('a slow download shows byte progress and can be cancelled, then retried', async ({ browser }) => {
+  const server = await serveStatic(ROOT, '/flock/', { throttle: { match: /train-images/, bytesPerSecond: 400_000 } });
+  try {
+    const page = await browser.newPage();
+    await page.goto(`${server.url}?model=tiny`);
+    const bar = page.getByRole('progressbar', { name: 'Loading MNIST' });
+    await expect(bar).toBeVisible();
+    await expect.poll(async () => Number(await bar.getAttribute('value')), { timeout: 60_000 }).toBeGreaterThan(500_000);
+    await expect(page.getByText(/Loading MNIST… [\d.]+ MB \/ 1\d\.\d MB/)).toBeVisible();
+    await page.getByRole('button', { name: 'Cancel' }).click();
+    const error = page.getByTestId('error');
+    await expect(error).toContainText('cancelled');
+    await expect(page.getByRole('button', { name: 'Train' })).toBeDisabled();
+    await page.close();
+  } finally {
+    await server.close();
+  }
+});
+
+test('an unknown or unavailable ?backend= is explained and the best backend is used', async () => {
+  const server = await serveStatic(ROOT, '/flock/');
+  const plain = await chromium.launch({ executablePath: executablePath(), args: chromiumArgs(false) });
+  try {
+    const page = await plain.newPage();
+    await page.goto(`${server.url}?model=tiny&backend=vulkan`);
+    await expect(page.getByTestId('notices')).toContainText('backend');
+    await expect(page.getByTestId('backend')).toContainText(/WebGL|CPU/, { timeout: 120_000 });
+    await page.goto(`${server.url}?model=tiny&backend=webgpu`);
+    await expect(page.getByTestId('fallback-banner')).toContainText('webgpu was asked for but is unavailable', { timeout: 120_000 });
+    await page.goto(`${server.url}?model=tiny&backend=cpu`);
+    await expect(page.getByTestId('backend')).toContainText('CPU', { timeout: 120_000 });
+    await page.getByRole('button', { name: 'Train' }).click();
+    await expect.poll(async () => stepOf(await page.getByTestId('readout-center').textContent()), { timeout: 120_000 }).toBeGreaterThanOrEqual(3);
+  } finally {
+    await plain.close();
+    await server.close();
+  }
 });

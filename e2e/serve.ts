@@ -31,6 +31,8 @@ export interface StaticServer {
 export interface ServeOptions {
   /** Extra headers on every response (e.g. COOP/COEP for cross-origin isolation). */
   headers?: Record<string, string>;
+  /** Serve matching paths slowly (a slow network), in 64 KiB chunks at this rate. */
+  throttle?: { match: RegExp; bytesPerSecond: number };
 }
 
 const CONTENT_TYPES: Record<string, string> = {
@@ -143,7 +145,19 @@ export async function serveStatic(root: string, prefix: string, options: ServeOp
       'X-Content-Type-Options': 'nosniff',
     });
     if (req.method === 'HEAD') return res.end();
-    const stream = createReadStream(file);
+    const slow = options.throttle && options.throttle.match.test(pathname) ? options.throttle : null;
+    const stream = createReadStream(file, slow ? { highWaterMark: 64 * 1024 } : {});
+    if (slow) {
+      // Pace the chunks; a closed connection (the page cancelled) stops the stream.
+      stream.on('data', (chunk) => {
+        stream.pause();
+        res.write(chunk);
+        setTimeout(() => (res.destroyed ? stream.destroy() : stream.resume()), (chunk.length / slow.bytesPerSecond) * 1000);
+      });
+      stream.on('end', () => res.end());
+      stream.on('error', () => res.destroy());
+      return;
+    }
     stream.on('error', () => res.destroy());
     stream.pipe(res);
   };

@@ -24,7 +24,8 @@ export const PARAMS = {
   lambda: { kind: 'number', min: 0, max: 1, default: 0.3, label: 'λ (center-loss weight)' },
   alpha: { kind: 'number', min: 0, max: 1, default: 0.5, label: 'α (center learning rate)' },
   optimizer: { kind: 'enum', values: OPTIMIZERS, default: 'adam', label: 'optimizer' },
-  lr: { kind: 'number', min: 1e-5, max: 1, default: 0.01, label: 'learning rate' },
+  /** 0 means the model preset's own default (0.01 for the tiny MLP, 0.003 or 0.001 for the CNNs). */
+  lr: { kind: 'number', min: 0, max: 1, default: 0, label: 'learning rate' },
   model: { kind: 'enum', values: MODEL_IDS, default: 'auto', label: 'model' },
   update: { kind: 'enum', values: UPDATE_RULES, default: 'eq4', label: 'center update rule' },
   rules: { kind: 'enum', values: RULE_VIEWS, default: 'one', label: 'update rules shown' },

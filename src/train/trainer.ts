@@ -120,12 +120,13 @@ export class Run {
     return parts!;
   }
 
-  /** Embeds the probe set (in chunks) and scores it. */
-  async probe(x: tf.Tensor2D, labels: Uint8Array, chunk = 500): Promise<ProbeResult> {
+  /** Embeds the probe set (in chunks) and scores it; returns null if `cancelled()` turns true between chunks. */
+  async probe(x: tf.Tensor2D, labels: Uint8Array, chunk = 500, cancelled: () => boolean = () => false): Promise<ProbeResult | null> {
     const n = x.shape[0];
     const points = new Float32Array(n * 2);
     const predictions = new Uint8Array(n);
     for (let start = 0; start < n; start += chunk) {
+      if (cancelled()) return null;
       const size = Math.min(chunk, n - start);
       const [f, p] = tf.tidy(() => {
         const f = this.net.embed(tf.slice(x, [start, 0], [size, -1]));

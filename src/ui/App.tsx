@@ -5,6 +5,12 @@ import { PARAMS, parseQuery, toQuery, type Params } from '../state/params';
 import { PRESETS, PORT_HYPER, type ModelId } from '../train/presets';
 import { Controls } from './Controls';
 import { Panel } from './Panel';
+import { Toolbar } from './Toolbar';
+import { About } from './About';
+import { RunHistories } from './history';
+import { useTheme } from './theme';
+import { useShortcuts } from './shortcuts';
+import { fitEmbedding, unionDomain } from './scatter/geometry';
 
 export interface Snapshot {
   metrics: RunMetrics;
@@ -13,6 +19,8 @@ export interface Snapshot {
   predictions: Uint8Array;
   numTensors: number;
   probeEvery: number;
+  /** compactness(points, labels), computed once when the snapshot arrives. */
+  compactness?: number;
 }
 
 interface Ready {
@@ -63,6 +71,10 @@ export function App() {
   const trainingRef = useRef(training);
   trainingRef.current = training;
   const faults = useRef<number[]>([]);
+  // Metric history per run (for the charts), fed from snapshots; cleared on reset.
+  const [histories] = useState(() => new RunHistories());
+  const probeLabels = useRef<Uint8Array | null>(null);
+  const theme = useTheme();
 
   // One worker per mount (StrictMode mounts twice in development: the first is terminated).
   useEffect(() => {
@@ -110,6 +122,7 @@ export function App() {
           setPhase({ kind: 'loading', loaded: m.loaded, total: m.total });
           break;
         case 'ready':
+          probeLabels.current = m.probeLabels;
           setReady({ backend: m.backend, adapter: m.adapter, software: m.software, fallbackReason: m.fallbackReason, probeLabels: m.probeLabels, probeImages: m.probeImages, centerLoss: m.centerLoss });
           setModel({ id: m.model, reason: m.modelReason });
           setPhase({ kind: 'ready' });
@@ -119,9 +132,11 @@ export function App() {
           setTraining(m.training);
           setModel({ id: m.model, reason: m.modelReason });
           break;
-        case 'snapshot':
-          setSnaps((s) => ({ ...s, [m.run]: { metrics: m.metrics, points: m.points, centers: m.centers, predictions: m.predictions, numTensors: m.numTensors, probeEvery: m.probeEvery } }));
+        case 'snapshot': {
+          const tight = histories.record(m.run, m.metrics, m.points, probeLabels.current);
+          setSnaps((s) => ({ ...s, [m.run]: { metrics: m.metrics, points: m.points, centers: m.centers, predictions: m.predictions, numTensors: m.numTensors, probeEvery: m.probeEvery, compactness: tight } }));
           break;
+        }
         case 'error':
           if (m.fatal) setPhase({ kind: 'error', message: m.message, file: m.file });
           else setNotices((n) => [...n, m.message]);
@@ -160,10 +175,11 @@ export function App() {
   const reset = useCallback((p: Params) => {
     session.current++;
     checkpoint.current = null;
+    histories.clear();
     setSnaps({});
     setTraining(false);
     send({ type: 'reset', session: session.current, config: configOf(p) });
-  }, [send]);
+  }, [send, histories]);
 
   /** Live parameters reach the worker as messages and apply on the next step. */
   const change = useCallback((patch: Partial<Params>) => {
@@ -189,6 +205,16 @@ export function App() {
     onReset: () => reset(paramsRef.current),
     onPortPreset: () => change({ optimizer: 'sgd', lr: PORT_HYPER.lr, lambda: PORT_HYPER.lambda, alpha: PORT_HYPER.alpha }),
   };
+  useShortcuts({ enabled: !controls.disabled, training, train: controls.onTrain, step: controls.onStep, reset: controls.onReset });
+
+  const runs = activeRuns(configOf(params));
+  // One step axis for every chart, and with shared axes one domain (the union) for every plot.
+  const xMax = Math.max(0, ...runs.map((r) => snaps[r]?.metrics.step ?? 0));
+  const sharedDomain = useMemo(
+    () => (params.axes === 'shared' ? unionDomain(runs.map((r) => fitEmbedding(snaps[r]?.points ?? null, snaps[r]?.centers ?? null))) : null),
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+    [params.axes, snaps, runs.join()],
+  );
 
   return (
     <div className="app">
@@ -200,9 +226,14 @@ export function App() {
           {model ? <span> · model <strong>{PRESETS[model.id].label}</strong></span> : null}
           {ready ? <span data-testid="center-loss-impl"> · center loss: {ready.centerLoss === 'wgsl' ? 'WGSL kernel' : 'composed ops'}</span> : null}
         </p>
+        <Toolbar theme={theme.pref} onTheme={theme.setPref} />
       </header>
 
-      {ready && ready.backend !== 'webgpu' ? (
+      {ready && ready.backend !== 'webgpu' && params.backend === ready.backend ? (
+        <div className="banner info" role="status" data-testid="fallback-banner">
+          Training on <strong>{BACKEND_LABEL[ready.backend]}</strong>, as the URL asks (<code>backend={ready.backend}</code>).
+        </div>
+      ) : ready && ready.backend !== 'webgpu' ? (
         <div className="banner warn" role="status" data-testid="fallback-banner">
           WebGPU is not available{ready.fallbackReason ? ` (${ready.fallbackReason})` : ''}. Training runs on{' '}
           <strong>{BACKEND_LABEL[ready.backend]}</strong> instead, which is slower for the larger models.
@@ -220,6 +251,9 @@ export function App() {
         <div className="loading">
           <label htmlFor="load-progress">Loading MNIST… {formatMB(phase.loaded)} / {phase.total ? formatMB(phase.total) : '?'}</label>
           <progress id="load-progress" aria-label="Loading MNIST" max={phase.total || 1} value={phase.loaded} />
+          <button type="button" onClick={() => { client.current?.terminate(); setPhase({ kind: 'error', message: 'Loading was cancelled. Press Retry to start again.' }); }}>
+            Cancel
+          </button>
         </div>
       ) : null}
       {phase.kind === 'error' ? (
@@ -232,7 +266,7 @@ export function App() {
       <Controls {...controls} />
 
       <main className="panels">
-        {activeRuns(configOf(params)).map((run) => (
+        {runs.map((run) => (
           <Panel
             key={run}
             run={run}
@@ -245,10 +279,17 @@ export function App() {
             onRollback={() => send({ type: 'rollback', run })}
             params={params}
             model={model?.id ?? null}
+            history={histories.get(run)}
+            historyRev={histories.get(run).rev}
+            xMax={xMax}
+            images={ready?.probeImages ?? null}
+            domain={sharedDomain}
+            dark={theme.dark}
           />
         ))}
       </main>
       <footer className="foot">
+        <About />
         <p>
           Both runs start from the same weights and see the same batches; they differ only in λ.
           Center loss (Wen et al., ECCV 2016): L<sub>C</sub> = Σ‖x<sub>i</sub> − c<sub>y<sub>i</sub></sub>‖²/(2B), centers move by Eq. 4.

@@ -12,7 +12,8 @@ export interface ControlsProps {
   onPortPreset: () => void;
 }
 
-const LR_STOPS = [0.0005, 0.001, 0.002, 0.005, 0.01, 0.02, 0.05, 0.1, 0.2];
+/** 0 = the model preset's default learning rate. */
+const LR_STOPS = [0, 0.0005, 0.001, 0.002, 0.005, 0.01, 0.02, 0.05, 0.1, 0.2];
 const MODEL_LABEL = (id: (typeof MODEL_IDS)[number]) => (id === 'auto' ? 'Auto (for this GPU)' : PRESETS[id].label);
 const RULE_LABEL = { eq4: 'Eq. 4 (paper)', autograd: 'autograd (plain SGD on centers)' } as const;
 
@@ -64,7 +65,7 @@ export function Controls(p: ControlsProps) {
       <label className="field">
         Learning rate
         <select value={params.lr} onChange={(e) => p.onChange({ lr: coerce('lr', e.target.value).value })}>
-          {lrOptions.map((v) => <option key={v} value={v}>{fmt(v)}</option>)}
+          {lrOptions.map((v) => <option key={v} value={v}>{v === 0 ? 'model default' : fmt(v)}</option>)}
         </select>
       </label>
 

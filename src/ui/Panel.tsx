@@ -1,8 +1,14 @@
 import type { RunId } from '../worker/protocol';
 import type { Params } from '../state/params';
-import type { ModelId } from '../train/presets';
+import { useRef } from 'react';
+import { PRESETS, type ModelId } from '../train/presets';
 import { compactness } from '../train/metrics';
 import { ScatterView } from './scatter/ScatterView';
+import type { Scatter } from './scatter/Scatter';
+import type { Domain } from './scatter/geometry';
+import { PanelCharts, COMPACTNESS_TITLE } from './charts/PanelCharts';
+import type { RunHistory } from './history';
+import { canvasToPng, download, embeddingsCsv } from './exports';
 import type { Snapshot } from './App';
 
 export interface PanelProps {
@@ -18,12 +24,37 @@ export interface PanelProps {
   onRollback: () => void;
   params: Params;
   model: ModelId | null;
+  /** This run's metric history (charts), its rev, and the step axis shared by all panels. */
+  history: RunHistory;
+  historyRev: number;
+  xMax: number;
+  /** [N×784] probe pixels, for the point tooltip. */
+  images: Uint8Array | null;
+  /** Shared axes: the domain every panel fits; null = fit own data. */
+  domain: Domain | null;
+  dark: boolean;
 }
 
-export function Panel({ run, title, rule, snapshot, labels, highlight, onLegendClick, onRollback, params, model }: PanelProps) {
+export function Panel(props: PanelProps) {
+  const { run, title, rule, snapshot, labels, highlight, onLegendClick, onRollback, params, model } = props;
   const m = snapshot?.metrics;
-  const tight = snapshot && labels ? compactness(snapshot.points, labels) : NaN;
+  const tight = snapshot ? snapshot.compactness ?? (labels ? compactness(snapshot.points, labels) : NaN) : NaN;
   const headingId = `panel-${run}-title`;
+  const scatter = useRef<Scatter | null>(null);
+  const batch = model ? PRESETS[model].batch : null;
+  const fileBase = `flock-${run}-step${m?.step ?? 0}`;
+
+  const exportCsv = () => {
+    if (!snapshot || !labels) return;
+    download(new Blob([embeddingsCsv(snapshot.points, labels, snapshot.predictions)], { type: 'text/csv' }), `${fileBase}.csv`);
+  };
+
+  const saveImage = () => {
+    const s = scatter.current;
+    if (!s || !m) return;
+    const parts = [title, model ? PRESETS[model].label : null, rule ? `${rule} rule` : null, `λ ${m.lambda}`, `α ${m.alpha}`, `seed ${params.seed}`, `step ${m.step}`];
+    canvasToPng(s.toImage(parts.filter(Boolean).join(' · '))).then((b) => download(b, `${fileBase}.png`), () => {});
+  };
 
   const exportJson = () => {
     if (!snapshot || !labels) return;
@@ -65,18 +96,30 @@ export function Panel({ run, title, rule, snapshot, labels, highlight, onLegendC
           <button type="button" onClick={onRollback}>Roll back to last good step</button>
         </div>
       ) : null}
-      <ScatterView showTitle={false} title={title} labels={labels} points={snapshot?.points ?? null} centers={snapshot?.centers ?? null} highlight={highlight} onLegendClick={onLegendClick} />
+      <ScatterView
+        showTitle={false} title={title} labels={labels} points={snapshot?.points ?? null} centers={snapshot?.centers ?? null}
+        predictions={snapshot?.predictions ?? null} images={props.images} domain={props.domain} dark={props.dark}
+        highlight={highlight} onLegendClick={onLegendClick} apiRef={scatter} hookId={run}
+      />
+      <PanelCharts run={run} history={props.history} rev={props.historyRev} xMax={props.xMax} />
       <dl className="metrics">
         <div><dt>λ</dt><dd>{m ? m.lambda : run === 'softmax' ? 0 : params.lambda}</dd></div>
         <div><dt>softmax loss</dt><dd>{m && Number.isFinite(m.softmaxLoss) ? m.softmaxLoss.toFixed(3) : '–'}</dd></div>
         <div><dt>center loss L<sub>C</sub></dt><dd>{m && Number.isFinite(m.centerLoss) ? m.centerLoss.toFixed(3) : '–'}</dd></div>
-        <div title="mean distance of probe points to their class center ÷ mean distance between class centers; lower is tighter">
+        <div title={COMPACTNESS_TITLE}>
           <dt>compactness</dt><dd data-testid={`compactness-${run}`}>{Number.isFinite(tight) ? tight.toFixed(3) : '–'}</dd>
         </div>
-        <div><dt>steps/s</dt><dd>{m ? m.stepsPerSec.toFixed(1) : '–'}</dd></div>
+        <div><dt>steps/s</dt><dd data-testid={`steps-per-sec-${run}`}>{m ? m.stepsPerSec.toFixed(1) : '–'}</dd></div>
+        <div title={batch ? `steps/s × batch of ${batch}` : undefined}>
+          <dt>samples/s</dt><dd data-testid={`samples-per-sec-${run}`}>{m && batch ? Math.round(m.stepsPerSec * batch).toLocaleString('en-US') : '–'}</dd>
+        </div>
         <div><dt>tensors</dt><dd data-testid={`tensors-${run}`}>{snapshot ? snapshot.numTensors : '–'}</dd></div>
       </dl>
-      <button type="button" onClick={exportJson} disabled={!snapshot || !labels}>Export embeddings</button>
+      <div className="exports">
+        <button type="button" onClick={exportJson} disabled={!snapshot || !labels}>Export embeddings</button>
+        <button type="button" onClick={exportCsv} disabled={!snapshot || !labels} title="Export embeddings as CSV: index, label, predicted, x, y">CSV</button>
+        <button type="button" onClick={saveImage} disabled={!snapshot} title="Save this plot as a PNG, with a caption">Save image</button>
+      </div>
     </section>
   );
 }

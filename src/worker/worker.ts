@@ -123,6 +123,11 @@ function resolveModel(choice: RunConfig['model']): void {
     : `Running on ${backend.toUpperCase()} instead of WebGPU, so the tiny model is the default; pick LeNet++ if this machine is fast.`;
 }
 
+/** The learning rate in force: 0 stands for the model preset's default. */
+function lrFor(lr: number): number {
+  return lr > 0 ? lr : PRESETS[model].lr;
+}
+
 /** (Re)creates both runs from the seed: same weights, same centers, same batch order. */
 function buildRuns(c: RunConfig): void {
   if (runs) Object.values(runs).forEach((r) => r.dispose());
@@ -133,7 +138,7 @@ function buildRuns(c: RunConfig): void {
   const centers0 = Float32Array.from({ length: NUM_CLASSES * EMBED_DIM }, g);
   const ops = lossOps;
   const prefix = `s${session}`;
-  const hyper = { optimizer: c.optimizer, lr: c.lr, alpha: c.alpha };
+  const hyper = { optimizer: c.optimizer, lr: lrFor(c.lr), alpha: c.alpha };
   ids = activeRuns(c);
   runs = {
     // The softmax-only run tracks its centers with Eq. 4 so its panel can draw them; λ = 0 keeps them out of training.
@@ -264,11 +269,14 @@ async function snapshot(): Promise<void> {
   const step = Math.max(...ids.map((id) => runs![id]!.step));
   const rate = now > lastSnapshot.time && step > lastSnapshot.step ? ((step - lastSnapshot.step) * 1000) / (now - lastSnapshot.time) : 0;
   // Probe every run first, then post them all, so the panels always show the same step.
+  const mine = session;
+  const cancelled = () => session !== mine; // a reset arrived: drop this snapshot rather than finish it
   const results = await Promise.all(ids.map(async (id) => {
     const run = runs![id]!;
-    const [probe, centers] = await Promise.all([run.probe(probeX!, probeLabels), run.centersData()]);
-    return { id, run, probe, centers };
+    const [probe, centers] = await Promise.all([run.probe(probeX!, probeLabels, PRESETS[model].stages.length ? 100 : 500, cancelled), run.centersData()]);
+    return { id, run, probe: probe!, centers };
   }));
+  if (cancelled() || results.some((r) => !r.probe)) return;
   const numTensors = tf.memory().numTensors;
   for (const { id, run, probe, centers } of results) {
     const bad = diverged[id] || !probe.points.every(Number.isFinite);
@@ -375,7 +383,8 @@ self.onmessage = (e: MessageEvent<ToWorker>) => {
       if (!config) break;
       config = { ...config, ...m.patch };
       if (!runs) break;
-      const { lambda, alpha, lr, update, optimizer } = config;
+      const { lambda, alpha, update, optimizer } = config;
+      const lr = lrFor(config.lr);
       runs.softmax!.hyper = { ...runs.softmax!.hyper, alpha, lr, optimizer };
       runs.center!.hyper = { ...runs.center!.hyper, lambda, alpha, lr, update, optimizer };
       if (runs.rule) runs.rule.hyper = { ...runs.rule.hyper, lambda, alpha, lr, update: otherRule(update), optimizer };

@@ -18,7 +18,7 @@ export function PanelCharts({ run, history, rev, xMax }: { run: RunId; history: 
     <div className="charts" data-testid={`charts-${run}`}>
       <SparklineView {...common} testId={`chart-${run}-softmax`} label="softmax loss" title="Softmax cross-entropy of the last batch" series={[{ label: 'softmax loss' }]} pick={pickSoftmax} />
       <SparklineView
-        {...common} testId={`chart-${run}-center`} label="center loss (λ·L_C ┄ L_C)"
+        {...common} testId={`chart-${run}-center`} label="center loss: λ·L_C ┄ L_C"
         title="Center loss of the last batch: solid = weighted by λ (what the network minimises), dashed = raw L_C"
         series={[{ label: 'λ-weighted center loss λ·L_C' }, { label: 'raw center loss L_C' }]} pick={pickCenter}
       />

@@ -1,0 +1,333 @@
+/**
+ * The comparison UI: charts, point tooltips, legend, shared axes, exports, Copy link, keyboard
+ * shortcuts, theme and layout. One page is trained for ~20 steps and reused (serial); the e2e
+ * build exposes each panel's Scatter as window.__flockScatter[run] for pixel positions and domains.
+ */
+import { test, expect, chromium, type Browser, type BrowserContext, type Locator, type Page, type Download } from '@playwright/test';
+import { mkdir, readFile } from 'node:fs/promises';
+import { resolve } from 'node:path';
+import { serveStatic } from './serve';
+import { chromiumArgs, executablePath } from './browser';
+import { parseQuery } from '../src/state/params';
+
+const ROOT = resolve(import.meta.dirname, '../dist-e2e');
+const ARTIFACTS = resolve(import.meta.dirname, 'artifacts');
+const TRAIN_STEPS = 20;
+const RUNS = ['softmax', 'center'] as const;
+const CHARTS = ['softmax', 'center', 'accuracy', 'compactness'] as const;
+
+interface Exported { run: string; step: number; labels: number[]; points: [number, number][]; centers: [number, number][] }
+type Domain = { x: [number, number]; y: [number, number] };
+
+function stepOf(text: string | null): number {
+  const m = /step (\d+)/.exec(text ?? '');
+  return m ? Number(m[1]) : -1;
+}
+async function steps(page: Page): Promise<number[]> {
+  return Promise.all(RUNS.map(async (r) => stepOf(await page.getByTestId(`readout-${r}`).textContent())));
+}
+async function blur(page: Page): Promise<void> {
+  await page.evaluate(() => (document.activeElement as HTMLElement | null)?.blur());
+}
+async function downloadText(d: Download): Promise<string> {
+  return readFile(await d.path(), 'utf8');
+}
+function region(page: Page, run: (typeof RUNS)[number]): Locator {
+  return page.locator(`section.panel[data-run=${run}]`);
+}
+async function settled(page: Page): Promise<boolean> {
+  return page.evaluate((runs) => runs.every((r) => window.__flockScatter?.[r]?.settled() ?? false), [...RUNS]);
+}
+async function domainOf(page: Page, run: string): Promise<Domain> {
+  return page.evaluate((r) => window.__flockScatter![r].getDomain(), run);
+}
+
+test.describe.serial('Flock UI', () => {
+  let server: Awaited<ReturnType<typeof serveStatic>>;
+  let browser: Browser;
+  let context: BrowserContext;
+  let page: Page;
+  const pageErrors: string[] = [];
+  let exported: Exported;
+  let exportedSoftmax: Exported;
+  let predicted: number[] = [];
+
+  test.beforeAll(async () => {
+    await mkdir(ARTIFACTS, { recursive: true });
+    server = await serveStatic(ROOT, '/flock/');
+    browser = await chromium.launch({ executablePath: executablePath(), args: chromiumArgs(true) });
+    context = await browser.newContext({ viewport: { width: 1440, height: 900 }, acceptDownloads: true, permissions: ['clipboard-read', 'clipboard-write'] });
+    page = await context.newPage();
+    page.on('pageerror', (e) => { pageErrors.push(e.message); console.log('[pageerror]', e.message); });
+    page.on('console', (m) => { if (m.type() === 'error') console.log('[console]', m.text()); });
+  });
+
+  test.afterAll(async () => {
+    await browser?.close();
+    await server?.close();
+  });
+
+  test('loads; the panels are the only regions', async () => {
+    await page.goto(`${server.url}?model=tiny&seed=1`);
+    await expect(page.getByRole('button', { name: 'Train' })).toBeEnabled({ timeout: 120_000 });
+    await expect(page.getByRole('region')).toHaveCount(2);
+    await expect(page.getByRole('region', { name: 'Softmax only' })).toBeVisible();
+  });
+
+  test('keyboard shortcuts: S steps, Space trains and pauses', async () => {
+    await blur(page);
+    await page.keyboard.press('s');
+    await expect.poll(async () => Math.min(...(await steps(page))), { timeout: 60_000 }).toBeGreaterThanOrEqual(1);
+    await page.keyboard.press('Space');
+    await expect(page.getByRole('button', { name: 'Pause' })).toBeVisible();
+    await expect.poll(async () => Math.min(...(await steps(page))), { timeout: 240_000, intervals: [1000] }).toBeGreaterThanOrEqual(TRAIN_STEPS);
+    await blur(page);
+    await page.keyboard.press('Space');
+    await expect(page.getByRole('button', { name: 'Train' })).toBeVisible();
+    // A step in flight when Pause arrived still lands (a pair plus a probe can take seconds on
+    // SwiftShader): wait until the step readouts have not moved for 4 polls, and the plots settled.
+    const seen: string[] = [];
+    await expect.poll(async () => {
+      seen.push(JSON.stringify(await steps(page)));
+      const tail = seen.slice(-4);
+      return tail.length === 4 && tail.every((t) => t === tail[0]) && (await settled(page));
+    }, { timeout: 60_000, intervals: [2500] }).toBe(true);
+  });
+
+  test('charts: every metric has drawn points over one step axis; samples/s = steps/s × batch', async () => {
+    const xMax = Math.max(...(await steps(page)));
+    for (const run of RUNS) {
+      for (const c of CHARTS) {
+        const chart = page.getByTestId(`chart-${run}-${c}`).locator('.spark');
+        expect(Number(await chart.getAttribute('data-count')), `${run}/${c}`).toBeGreaterThan(1);
+        expect(await chart.getAttribute('data-x-max')).toBe(String(xMax));
+        const d = await chart.locator('path.spark-line').first().getAttribute('d');
+        expect(d ?? '').toMatch(/^M[-\d.e]+,[-\d.e]+L/);
+      }
+      const sps = Number(await page.getByTestId(`steps-per-sec-${run}`).textContent());
+      const sams = Number((await page.getByTestId(`samples-per-sec-${run}`).textContent())?.replace(/,/g, ''));
+      expect(sps).toBeGreaterThan(0);
+      expect(Math.abs(sams - sps * 64)).toBeLessThanOrEqual(0.05 * 64 + 1); // tiny preset: batch 64
+    }
+    await expect(page.locator('[title^="Compactness: mean distance"]').first()).toBeAttached();
+  });
+
+  test('CSV export: header and 2000 rows that agree with the JSON export', async () => {
+    const panel = region(page, 'center');
+    const [dj] = await Promise.all([page.waitForEvent('download'), panel.getByRole('button', { name: 'Export embeddings' }).click()]);
+    exported = JSON.parse(await downloadText(dj)) as Exported;
+    const [ds] = await Promise.all([page.waitForEvent('download'), region(page, 'softmax').getByRole('button', { name: 'Export embeddings' }).click()]);
+    exportedSoftmax = JSON.parse(await downloadText(ds)) as Exported;
+    const [dc] = await Promise.all([page.waitForEvent('download'), panel.getByRole('button', { name: 'CSV' }).click()]);
+    expect(dc.suggestedFilename()).toMatch(/^flock-center-step\d+\.csv$/);
+    const lines = (await downloadText(dc)).trim().split('\n');
+    expect(lines.length).toBe(2001);
+    expect(lines[0]).toBe('index,label,predicted,x,y');
+    // Checked in plain JS (thousands of expect() calls are slow), reported once.
+    const bad: string[] = [];
+    predicted = lines.slice(1).map((line, i) => {
+      const [idx, label, pred, x, y] = line.split(',').map(Number);
+      const ok = idx === i && label === exported.labels[i] && pred >= 0 && pred <= 9 && Number.isInteger(pred) &&
+        Math.abs(x - exported.points[i][0]) < 1e-6 && Math.abs(y - exported.points[i][1]) < 1e-6;
+      if (!ok) bad.push(line);
+      return pred;
+    });
+    expect(bad.slice(0, 5)).toEqual([]);
+  });
+
+  test('hover a probe point: tooltip with its digit, label, prediction and distance; a click pins it', async () => {
+    const panel = region(page, 'center');
+    await panel.locator('.scatter-plot').scrollIntoViewIfNeeded();
+    await expect.poll(() => settled(page)).toBe(true);
+    const box = (await panel.locator('.scatter-zoom').boundingBox())!;
+    const vp = page.viewportSize()!;
+    const pos = await page.evaluate(() => Array.from({ length: 2000 }, (_, i) => window.__flockScatter!.center.screenPosition(i)));
+    // Points well inside the plot and the viewport, with no other point within 6 px.
+    const ok = (p: { x: number; y: number } | null): p is { x: number; y: number } =>
+      !!p && p.x > box.x + 8 && p.x < box.x + box.width - 8 && p.y > Math.max(box.y, 0) + 8 && p.y < Math.min(box.y + box.height, vp.height) - 8;
+    const picks: number[] = [];
+    const seen = new Set<number>();
+    for (let i = 0; i < pos.length && picks.length < 3; i++) {
+      const p = pos[i];
+      if (!ok(p) || seen.has(exported.labels[i])) continue;
+      if (pos.some((q, j) => j !== i && q && Math.hypot(q.x - p.x, q.y - p.y) < 6)) continue;
+      picks.push(i);
+      seen.add(exported.labels[i]);
+    }
+    expect(picks.length).toBeGreaterThan(0);
+    const tip = panel.getByRole('tooltip');
+    for (const i of picks) {
+      const p = pos[i]!;
+      await page.mouse.move(p.x, p.y);
+      await expect(tip).toBeVisible();
+      await expect(tip).toHaveAttribute('data-testid', 'point-tooltip');
+      await expect(tip).toHaveAttribute('data-index', String(i));
+      const label = exported.labels[i];
+      const [cx, cy] = exported.centers[label];
+      const dist = Math.hypot(exported.points[i][0] - cx, exported.points[i][1] - cy);
+      const text = (await tip.textContent()) ?? '';
+      expect(text).toContain(`label ${label} · predicted ${predicted[i]} · distance `);
+      expect(Number(/distance ([\d.]+)/.exec(text)?.[1])).toBeCloseTo(dist, 2);
+      const digit = tip.locator('canvas');
+      await expect(digit).toBeVisible();
+      expect((await digit.boundingBox())!.width).toBeCloseTo(84, 0);
+      // The digit is drawn (MNIST digits have plenty of ink).
+      const ink = await digit.evaluate((c: HTMLCanvasElement) => {
+        const d = c.getContext('2d')!.getImageData(0, 0, c.width, c.height).data;
+        let n = 0;
+        for (let k = 0; k < d.length; k += 4) if (d[k] > 128) n++;
+        return n;
+      });
+      expect(ink).toBeGreaterThan(20);
+    }
+    // Moving off the point hides it; a click pins it until Escape.
+    await page.mouse.move(5, 5);
+    await expect(tip).toBeHidden();
+    const p = pos[picks[0]]!;
+    await page.mouse.click(p.x, p.y);
+    await expect(tip).toHaveAttribute('data-index', String(picks[0]));
+    await page.mouse.move(5, 5);
+    await expect(tip).toBeVisible();
+    await panel.locator('.scatter-plot').press('Escape');
+    await expect(tip).toBeHidden();
+  });
+
+  test('a legend click highlights the class in every panel, a second click clears it', async () => {
+    const legend = (run: (typeof RUNS)[number]) => region(page, run).getByRole('group', { name: 'Highlight a digit class' }).getByRole('button', { name: '3', exact: true });
+    await legend('softmax').click();
+    for (const run of RUNS) {
+      await expect(legend(run)).toHaveAttribute('aria-pressed', 'true');
+      await expect(legend(run)).toHaveClass(/active/);
+    }
+    await legend('center').click();
+    for (const run of RUNS) await expect(legend(run)).toHaveAttribute('aria-pressed', 'false');
+  });
+
+  test('Shared axes: both plots get one domain containing both runs; the URL says axes=shared', async () => {
+    const own = [await domainOf(page, 'softmax'), await domainOf(page, 'center')];
+    console.log(`own x domains: softmax ${own[0].x.map((v) => v.toFixed(2))} center ${own[1].x.map((v) => v.toFixed(2))}`);
+    await page.getByRole('checkbox', { name: 'Shared axes' }).check();
+    await expect.poll(() => new URL(page.url()).searchParams.get('axes')).toBe('shared');
+    await expect.poll(async () => {
+      if (!(await settled(page))) return false;
+      const [a, b] = [await domainOf(page, 'softmax'), await domainOf(page, 'center')];
+      return Math.abs(a.x[0] - b.x[0]) + Math.abs(a.x[1] - b.x[1]) <= 1e-9 * (a.x[1] - a.x[0]);
+    }).toBe(true);
+    // The shared domain holds both runs' points.
+    const shared = await domainOf(page, 'softmax');
+    const inside = (d: Exported) => d.points.every(([x, y]) => x >= shared.x[0] && x <= shared.x[1] && y >= shared.y[0] && y <= shared.y[1]);
+    expect(inside(exported)).toBe(true);
+    expect(inside(exportedSoftmax)).toBe(true);
+    const span = (d: Domain) => d.x[1] - d.x[0];
+    expect(span(shared)).toBeGreaterThanOrEqual(Math.min(span(own[0]), span(own[1])) * 0.99);
+    const attrs = await Promise.all(RUNS.map((r) => region(page, r).locator('.scatter').getAttribute('data-x-domain')));
+    expect(attrs[0]).toBe(attrs[1]);
+    await page.getByRole('checkbox', { name: 'Shared axes' }).uncheck();
+    await expect.poll(() => new URL(page.url()).searchParams.get('axes')).toBeNull();
+  });
+
+  test('Save image downloads a captioned PNG of the plot', async () => {
+    const [d] = await Promise.all([page.waitForEvent('download'), region(page, 'center').getByRole('button', { name: 'Save image' }).click()]);
+    expect(d.suggestedFilename()).toMatch(/^flock-center-step\d+\.png$/);
+    await d.saveAs(resolve(ARTIFACTS, 'flock-export-center.png'));
+    const png = await readFile(await d.path());
+    expect([...png.subarray(0, 8)]).toEqual([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
+    expect(png.length).toBeGreaterThan(20_000);
+    const width = png.readUInt32BE(16), height = png.readUInt32BE(20); // IHDR
+    expect(width).toBeGreaterThan(600);
+    expect(height).toBeGreaterThan(600);
+  });
+
+  test('Copy link gives a URL that reproduces λ, α, model and seed', async () => {
+    await page.getByRole('slider', { name: /λ/ }).focus();
+    await page.keyboard.press('ArrowRight');
+    await expect(page.getByTestId('lambda-value')).toHaveText('0.5');
+    await page.getByRole('slider', { name: /α/ }).focus();
+    await page.keyboard.press('ArrowLeft');
+    await expect(page.getByTestId('alpha-value')).toHaveText('0.45');
+    await page.getByRole('button', { name: 'Copy link' }).click();
+    const fallback = page.getByTestId('link-fallback');
+    await expect.poll(async () => (await fallback.count()) > 0 || (await page.getByTestId('copy-status').textContent()) === 'Link copied').toBe(true);
+    const link = (await fallback.count()) ? await fallback.inputValue() : await page.evaluate(() => navigator.clipboard.readText());
+    console.log(`copied link: ${link}${(await fallback.count()) ? ' (fallback field)' : ''}`);
+    const { params } = parseQuery(new URL(link).search);
+    expect(params).toMatchObject({ lambda: 0.5, alpha: 0.45, model: 'tiny', seed: 1 });
+    // Opening it shows the same settings.
+    const other = await context.newPage();
+    await other.goto(link);
+    await expect(other.getByTestId('lambda-value')).toHaveText('0.5');
+    await expect(other.getByTestId('alpha-value')).toHaveText('0.45');
+    await expect(other.getByRole('combobox', { name: /Model/ })).toHaveValue('tiny');
+    await expect(other.getByRole('spinbutton', { name: /Seed/ })).toHaveValue('1');
+    await other.close();
+  });
+
+  test('every control is reachable with Tab and shows a focus ring; help popover and About', async () => {
+    await page.evaluate(() => window.scrollTo(0, 0));
+    await blur(page);
+    const seen: string[] = [];
+    const ringless: string[] = [];
+    for (let k = 0; k < 60; k++) {
+      await page.keyboard.press('Tab');
+      const f = await page.evaluate(() => {
+        const el = document.activeElement as HTMLElement | null;
+        if (!el || el === document.body) return null;
+        const name = el.getAttribute('aria-label') ?? (el.textContent ?? '').trim().slice(0, 30);
+        const cs = getComputedStyle(el);
+        return { name: `${el.tagName.toLowerCase()}:${name}`, ring: cs.outlineStyle !== 'none' && parseFloat(cs.outlineWidth) > 0 };
+      });
+      if (!f) continue;
+      seen.push(f.name);
+      if (!f.ring) ringless.push(f.name);
+    }
+    for (const want of ['button:Copy link', 'button:Dark', 'button:Keyboard shortcuts', 'button:Train', 'button:Reset', 'button:3', 'div:', 'button:CSV', 'button:Save image']) {
+      expect(seen.some((s) => s.startsWith(want)), `${want} in ${seen.join(' | ')}`).toBe(true);
+    }
+    expect(ringless).toEqual([]);
+
+    await page.getByRole('button', { name: 'Keyboard shortcuts' }).click();
+    const help = page.getByRole('dialog', { name: 'Keyboard shortcuts' });
+    await expect(help).toBeVisible();
+    await expect(help).toContainText('Space');
+    await expect(help).toContainText('Train / Pause');
+    await page.keyboard.press('Escape');
+    await expect(help).toBeHidden();
+
+    await page.getByText('About center loss').click();
+    const about = page.locator('details.about');
+    await expect(about).toHaveAttribute('open', '');
+    await expect(about.locator('.eq')).toHaveCount(2);
+    await expect(about.getByRole('link', { name: /paper/ })).toHaveAttribute('href', 'https://ydwen.github.io/papers/WenECCV16.pdf');
+  });
+
+  test('theme: Dark / Light / System switch <html> and the background; screenshots at 375 and 1440 px', async () => {
+    const bg = () => page.evaluate(() => getComputedStyle(document.body).backgroundColor);
+    await page.getByRole('button', { name: 'Dark', exact: true }).click();
+    await expect(page.locator('html')).toHaveClass(/\bdark\b/);
+    expect(await bg()).toBe('rgb(18, 21, 27)');
+    expect(await page.evaluate(() => localStorage.getItem('flock-theme'))).toBe('dark');
+    await page.screenshot({ path: resolve(ARTIFACTS, 'flock-dark-1440.png'), fullPage: true });
+
+    await page.setViewportSize({ width: 375, height: 812 });
+    await expect.poll(() => settled(page)).toBe(true);
+    expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(375);
+    const [a, b] = await Promise.all(RUNS.map(async (r) => (await region(page, r).boundingBox())!));
+    expect(b.y).toBeGreaterThanOrEqual(a.y + a.height - 1); // stacked
+    await page.screenshot({ path: resolve(ARTIFACTS, 'flock-dark-375.png'), fullPage: true });
+
+    await page.getByRole('button', { name: 'Light', exact: true }).click();
+    await expect(page.locator('html')).toHaveClass(/\blight\b/);
+    expect(await bg()).toBe('rgb(255, 255, 255)');
+    await page.screenshot({ path: resolve(ARTIFACTS, 'flock-light-375.png'), fullPage: true });
+    await page.setViewportSize({ width: 1440, height: 900 });
+    await expect.poll(() => settled(page)).toBe(true);
+    await page.screenshot({ path: resolve(ARTIFACTS, 'flock-light-1440.png'), fullPage: true });
+
+    await page.getByRole('button', { name: 'System', exact: true }).click();
+    await page.emulateMedia({ colorScheme: 'dark' });
+    await expect(page.locator('html')).toHaveClass(/\bdark\b/);
+    await page.emulateMedia({ colorScheme: 'light' });
+    await expect(page.locator('html')).toHaveClass(/\blight\b/);
+    expect(pageErrors).toEqual([]);
+  });
+});
