@@ -50,7 +50,7 @@ test.describe.serial('faults', () => {
     const soft = await step(page, 'softmax');
     await expect.poll(() => step(page, 'softmax'), { timeout: 60_000 }).toBeGreaterThan(soft + 2);
     expect(await step(page, 'center')).toBe(frozen);
-    await banner.getByRole('button', { name: 'Roll back to last good step' }).click();
+    await banner.getByRole('button', { name: 'Roll back to last good checkpoint' }).click();
     await expect(page.getByTestId('notices')).toContainText(/Rolled back to step \d+/);
     await expect(banner).toHaveCount(0);
     const back = Number(/Rolled back to step (\d+)/.exec((await page.getByTestId('notices').textContent()) ?? '')![1]);

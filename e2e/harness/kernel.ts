@@ -9,7 +9,10 @@ import * as tf from '@tensorflow/tfjs';
 import '@tensorflow/tfjs-backend-webgpu';
 import type { WebGPUBackend, WebGPUProgram } from '@tensorflow/tfjs-backend-webgpu';
 import { classCounts, composedCenterLoss, type CenterLossOps, type CenterUpdateRule } from '../../src/train/centerLoss';
-import { createWgslCenterLoss, registerCenterLossKernels, validateCenterLossKernels } from '../../src/train/centerLossWebgpu';
+import { createWgslCenterLoss, registerCenterLossKernels, validateCenterLossKernels, centerLossFor } from '../../src/train/centerLossWebgpu';
+import { Run } from '../../src/train/trainer';
+import { initialWeights } from '../../src/train/model';
+import { PRESETS, type ModelId } from '../../src/train/presets';
 
 export type PathId = 'composed' | 'wgsl' | 'wgslFused';
 export const PATHS: PathId[] = ['composed', 'wgsl', 'wgslFused'];
@@ -371,5 +374,26 @@ const api: FlockKernelApi = {
   },
 };
 
+/** Profiles one training step of the real trainer: kernels run (by name) and ms per step. */
+async function profileStep(model: ModelId, optimizer: 'adam' | 'sgd', loss: 'wgsl' | 'composed' = 'wgsl', steps = 10) {
+  const preset = PRESETS[model];
+  const run = new Run('prof', preset, initialWeights(preset, 1), new Float32Array(20), { optimizer, lr: 0.001, lambda: 0.3, alpha: 0.5, update: 'eq4' }, loss === 'wgsl' ? centerLossFor(tf.getBackend()) : composedCenterLoss);
+  const B = preset.batch;
+  const x = tf.randomNormal([B, 784]) as tf.Tensor2D;
+  const y = tf.tensor1d(Array.from({ length: B }, (_, i) => i % 10), 'int32');
+  for (let i = 0; i < 3; i++) { const p = run.trainStep(x, y); await p.data(); p.dispose(); }
+  const prof = await tf.profile(async () => { const p = run.trainStep(x, y); await p.data(); p.dispose(); });
+  const byName: Record<string, number> = {};
+  for (const k of prof.kernels) byName[k.name] = (byName[k.name] ?? 0) + 1;
+  // Identity and Reshape share the input's buffer on WebGPU: no dispatch.
+  const dispatches = prof.kernels.filter((k) => k.name !== 'Identity' && k.name !== 'Reshape').length;
+  const t0 = performance.now();
+  for (let i = 0; i < steps; i++) { const p = run.trainStep(x, y); await p.data(); p.dispose(); }
+  const msPerStep = (performance.now() - t0) / steps;
+  tf.dispose([x, y]);
+  run.dispose();
+  return { kernels: prof.kernels.length, dispatches, byName, msPerStep };
+}
+(api as unknown as Record<string, unknown>).profileStep = profileStep;
 window.flockKernel = api;
 say('call window.flockKernel.init()');

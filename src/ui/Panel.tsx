@@ -93,7 +93,7 @@ export function Panel(props: PanelProps) {
       {m?.diverged ? (
         <div className="banner error" role="alert" data-testid={`diverged-${run}`}>
           <p>This run diverged (its loss or features became NaN or infinite) and has stopped; the other runs go on. Lower λ, α or the learning rate, then roll back.</p>
-          <button type="button" onClick={onRollback}>Roll back to last good step</button>
+          <button type="button" onClick={onRollback}>Roll back to last good checkpoint</button>
         </div>
       ) : null}
       <ScatterView
