@@ -68,8 +68,8 @@ export function App() {
   // Fault recovery: the latest checkpoint mirrored from the worker, and what a respawned worker resumes.
   const checkpoint = useRef<Checkpoint | null>(null);
   const resume = useRef<{ checkpoint: Checkpoint | null; train: boolean } | null>(null);
-  const trainingRef = useRef(training);
-  trainingRef.current = training;
+  /** Whether the user wants training to run (Train pressed, not paused): a respawned worker resumes it. */
+  const wantTraining = useRef(false);
   const faults = useRef<number[]>([]);
   // Metric history per run (for the charts), fed from snapshots; cleared on reset.
   const [histories] = useState(() => new RunHistories());
@@ -99,7 +99,7 @@ export function App() {
       }
       const at = cp ? Math.max(0, ...Object.values(cp.runs).map((r) => r?.step ?? 0)) : 0;
       setNotices((n) => [...n, `${what} Restarted the worker${cp ? ` and resumed every run from its checkpoint at step ${at}` : ''}.`]);
-      resume.current = { checkpoint: cp, train: trainingRef.current };
+      resume.current = { checkpoint: cp, train: wantTraining.current };
       retry();
     };
     const onMessage = (m: FromWorker) => {
@@ -175,6 +175,7 @@ export function App() {
   const reset = useCallback((p: Params) => {
     session.current++;
     checkpoint.current = null;
+    wantTraining.current = false;
     histories.clear();
     setSnaps({});
     setTraining(false);
@@ -200,7 +201,7 @@ export function App() {
     training,
     disabled: phase.kind !== 'ready',
     onChange: change,
-    onTrain: () => send({ type: training ? 'pause' : 'train' }),
+    onTrain: () => { wantTraining.current = !training; send({ type: training ? 'pause' : 'train' }); },
     onStep: () => send({ type: 'step' }),
     onReset: () => reset(paramsRef.current),
     onPortPreset: () => change({ optimizer: 'sgd', lr: PORT_HYPER.lr, lambda: PORT_HYPER.lambda, alpha: PORT_HYPER.alpha }),

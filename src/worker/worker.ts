@@ -34,6 +34,7 @@ const MIN_SNAPSHOT_MS = 120;
 const CHECKPOINT_MS = 5000;
 
 let session = 0;
+let deviceLost = false;
 let backend: BackendName = 'cpu';
 let software = false;
 let data: Mnist | null = null;
@@ -70,6 +71,7 @@ function post(m: FromWorker, transfer: Transferable[] = []): void {
 let chain: Promise<unknown> = Promise.resolve();
 function enqueue(fn: () => Promise<void> | void): void {
   chain = chain.then(fn).catch((e: unknown) => {
+    if (deviceLost) return; // ops fail after a lost device; the 'fault' message already says what happened
     training = false;
     const file = e instanceof DataError ? e.file : undefined;
     post({ type: 'error', session, message: e instanceof Error ? e.message : String(e), file, fatal: !runs });
@@ -199,6 +201,7 @@ async function init(m: Extract<ToWorker, { type: 'init' }>): Promise<void> {
 function watchDevice(): void {
   const device = (tf.backend() as WebGPUBackend).device;
   void device.lost.then((info) => {
+    deviceLost = true;
     training = false;
     post({ type: 'fault', session, kind: 'device-lost', message: info.message || `reason: ${info.reason}` });
   });
