@@ -35,7 +35,7 @@ const SMOKE = process.env.BENCH_SMOKE === '1';
 
 const CFG = SMOKE
   ? { presets: ['tiny'] as ModelId[], windows: 1, windowMs: 4_000, warmupSteps: 5, frameMs: 3_000, idleMs: 1_500, kernelIters: 10, firstFrameCapMs: 90_000 }
-  : { presets: ['tiny', 'conv', 'small', 'lenetpp'] as ModelId[], windows: 5, windowMs: 10_000, warmupSteps: 10, frameMs: 8_000, idleMs: 4_000, kernelIters: 50, firstFrameCapMs: 120_000 };
+  : { presets: ['tiny', 'conv', 'small', 'lenetpp'] as ModelId[], windows: 5, windowMs: 10_000, warmupSteps: 10, frameMs: 8_000, idleMs: 4_000, kernelIters: 50, firstFrameCapMs: 180_000 };
 /** `small` is measured only where a training step takes less than this (webgl/webgpu only). */
 const SMALL_MAX_STEP_MS = 5_000;
 const KERNEL_BATCHES = [128, 1024];
@@ -57,7 +57,16 @@ interface LoadResult {
   responses: { path: string; bytes: number; unconfirmed?: string }[];
 }
 interface BackendInfo { text: string; backend: string; adapter: string; software: boolean; webglRenderer?: string }
-interface Throughput { stepsPerSec: number; msPerPair: number; samplesPerSec: number; runs: number; windows: number[]; firstTrainedFrameMs: number }
+interface Throughput {
+  stepsPerSec: number; msPerPair: number; samplesPerSec: number; runs: number;
+  /** 'readout': step counter between snapshots (probing included); 'heartbeat': the worker's own pair time (no snapshot came often enough) */
+  source: 'readout' | 'heartbeat';
+  /** steps/s per window, from `source` */
+  windows: number[];
+  /** the worker's EMA of one pair of steps, probing excluded (median over the windows) */
+  workerMsPerPair: number;
+  firstTrainedFrameMs: number;
+}
 interface Memory { tensors: number | null; heapBytes: number | null }
 interface Frames { ms: number; frames: Stats; longTasks: number; longestTaskMs: number }
 interface CaseResult {
@@ -178,6 +187,7 @@ function serverBytes(server: StaticServer, from: number): number {
 
 async function measureLoad(page: Page, server: StaticServer, url: string): Promise<LoadResult> {
   await installLoadProbe(page);
+  await installWorkerTap(page);
   const bytes = trackBytes(page);
   const from = server.requests.length;
   await page.goto(url);
@@ -270,35 +280,84 @@ async function pressTrain(page: Page): Promise<number> {
   return t;
 }
 
-/**
- * Splits the step log after `from` into consecutive windows of at least `windowMs` (each from one
- * snapshot to a later one) and returns each window's steps/s. Waits until `count` windows exist.
- */
-async function measureWindows(page: Page, from: number, count: number, windowMs: number): Promise<number[]> {
-  const split = (log: StepEntry[]) => {
-    const rates: number[] = [];
-    let a = 0;
-    for (let b = 1; b < log.length && rates.length < count; b++) {
-      if (log[b].t - log[a].t >= windowMs) {
-        rates.push(((log[b].step - log[a].step) * 1000) / (log[b].t - log[a].t));
-        a = b;
+/** Before navigation: taps the training worker's 1 s heartbeats ({busyMs}: the worker's EMA of one pair of steps, probing excluded) into window.__flockBeats. */
+async function installWorkerTap(page: Page): Promise<void> {
+  await page.addInitScript(() => {
+    const beats: { t: number; busyMs: number }[] = [];
+    (window as unknown as { __flockBeats: typeof beats }).__flockBeats = beats;
+    const Base = window.Worker;
+    window.Worker = class extends Base {
+      constructor(url: string | URL, options?: WorkerOptions) {
+        super(url, options);
+        this.addEventListener('message', (e: MessageEvent) => {
+          if (e.data?.type === 'heartbeat' && e.data.busyMs > 0) beats.push({ t: performance.now(), busyMs: e.data.busyMs });
+        });
       }
-    }
-    return rates;
-  };
-  const deadline = Date.now() + count * windowMs * 3 + 120_000;
-  for (;;) {
-    const log = await stepLog(page, from);
-    const rates = split(log);
-    if (rates.length >= count || Date.now() > deadline) return rates;
-    if (await appError(page)) throw new Error(`app error while training: ${await appError(page)}`);
-    await sleep(Math.min(1_000, windowMs / 4));
-  }
+    };
+  });
 }
 
-function throughput(windows: number[], batch: number, runs: number, firstTrainedFrameMs: number): Throughput {
-  const stepsPerSec = stats(windows).median;
-  return { stepsPerSec, msPerPair: 1000 / stepsPerSec, samplesPerSec: stepsPerSec * batch * runs, runs, windows, firstTrainedFrameMs };
+async function beatLog(page: Page, since: number): Promise<{ t: number; busyMs: number }[]> {
+  return page.evaluate((t0) => (window as unknown as { __flockBeats: { t: number; busyMs: number }[] }).__flockBeats.filter((b) => b.t >= t0), since);
+}
+
+/** Consecutive windows of at least `windowMs` between snapshots (step log entries): each window's steps/s. */
+function readoutWindows(log: StepEntry[], count: number, windowMs: number): number[] {
+  const rates: number[] = [];
+  let a = 0;
+  for (let b = 1; b < log.length && rates.length < count; b++) {
+    if (log[b].t - log[a].t >= windowMs) {
+      rates.push(((log[b].step - log[a].step) * 1000) / (log[b].t - log[a].t));
+      a = b;
+    }
+  }
+  return rates;
+}
+
+/** Warm-up: `steps` pairs after the first trained frame, by the readout or, where snapshots are sparse, by the heartbeat's pair time. */
+async function warmUp(page: Page, first: StepEntry, steps: number): Promise<void> {
+  const deadline = Date.now() + 300_000;
+  while (Date.now() < deadline) {
+    if ((await stepLog(page)).some((e) => e.step >= steps)) return;
+    const beats = await beatLog(page, first.t);
+    if (beats.length >= 2 && (await pageNow(page)) - first.t >= (steps - first.step) * beats[beats.length - 1].busyMs) return;
+    if (await appError(page)) throw new Error(`app error while training: ${await appError(page)}`);
+    await sleep(500);
+  }
+  throw new Error(`warm-up: ${steps} steps not reached in 300 s`);
+}
+
+/**
+ * Training throughput over `windows` × `windowMs` (at most 1.5× that): from the step readout (one
+ * window = one snapshot to a later one ≥ windowMs apart, so probing is included) and, always, from
+ * the worker's heartbeat (pair time without probing). Where the worker posts snapshots too rarely
+ * for a single readout window (slow probing makes it probe only every few hundred pairs), the
+ * heartbeat gives the headline number.
+ */
+async function measureThroughput(page: Page, batch: number, runs: number, firstTrainedFrameMs: number): Promise<Throughput> {
+  const from = (await stepLog(page)).length - 1; // the first window starts at the latest snapshot
+  const t0 = await pageNow(page);
+  const total = CFG.windows * CFG.windowMs;
+  let readout: number[] = [];
+  for (;;) {
+    await sleep(Math.min(1_000, CFG.windowMs / 4));
+    readout = readoutWindows(await stepLog(page, from), CFG.windows, CFG.windowMs);
+    const elapsed = (await pageNow(page)) - t0;
+    if ((readout.length >= CFG.windows && elapsed >= total) || elapsed >= 1.5 * total) break;
+    if (await appError(page)) throw new Error(`app error while training: ${await appError(page)}`);
+  }
+  const beats = await beatLog(page, t0);
+  const span = Math.max(1, (beats.at(-1)?.t ?? t0) - t0);
+  const heartbeat = Array.from({ length: CFG.windows }, (_, k) =>
+    stats(beats.filter((b) => b.t - t0 >= (k * span) / CFG.windows && b.t - t0 <= ((k + 1) * span) / CFG.windows).map((b) => b.busyMs)).median)
+    .filter(Number.isFinite);
+  const workerMsPerPair = stats(heartbeat).median;
+  const source = readout.length ? 'readout' : 'heartbeat';
+  const stepsPerSec = source === 'readout' ? stats(readout).median : 1000 / workerMsPerPair;
+  return {
+    stepsPerSec, msPerPair: 1000 / stepsPerSec, samplesPerSec: stepsPerSec * batch * runs, runs, source,
+    windows: source === 'readout' ? readout : heartbeat.map((ms) => 1000 / ms), workerMsPerPair, firstTrainedFrameMs,
+  };
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -383,27 +442,23 @@ async function runCase(browser: Browser, server: StaticServer, backend: BackendI
 
     await installStepLog(page);
     const tClick = await pressTrain(page);
-    const gated = preset === 'small';
-    const first = await waitForStep(page, 1, gated ? 60_000 : 300_000);
-    if (!first) {
-      if (gated) return { ...res, skipped: `skipped: first pair of steps took > 60 s (step ≥ ${SMALL_MAX_STEP_MS / 1000} s)` };
-      throw new Error('no training step within 300 s');
-    }
-    if (gated) {
-      const next = await waitForStep(page, first.step + 1, 4 * SMALL_MAX_STEP_MS);
-      const stepMs = next ? (next.t - first.t) / (next.step - first.step) / 2 : Infinity;
+    // The first trained frame needs one more embedding of the probe set: allow twice what the first one took.
+    const firstTimeout = 2 * Math.max(0, res.load.firstFrameMs - res.load.trainEnabledMs) + 120_000;
+    const first = await waitForStep(page, 1, firstTimeout);
+    if (!first) throw new Error(`no trained frame within ${Math.round(firstTimeout / 1000)} s of pressing Train`);
+    if (preset === 'small') {
+      await sleep(4 * SMALL_MAX_STEP_MS); // a few pairs, for the heartbeat's pair time
+      const beats = await beatLog(page, first.t);
+      const stepMs = beats.length ? beats[beats.length - 1].busyMs / 2 : Infinity;
       if (stepMs >= SMALL_MAX_STEP_MS) {
         return { ...res, skipped: `skipped: step ${Number.isFinite(stepMs) ? `≈ ${(stepMs / 1000).toFixed(1)} s` : `> ${2 * SMALL_MAX_STEP_MS / 1000} s`} (limit ${SMALL_MAX_STEP_MS / 1000} s)` };
       }
     }
-    const warm = await waitForStep(page, CFG.warmupSteps, 600_000);
-    if (!warm) throw new Error(`warm-up: step ${CFG.warmupSteps} not reached in 600 s`);
+    await warmUp(page, first, CFG.warmupSteps);
     const afterWarmup = await readMemory(page);
-    const from = (await stepLog(page)).length - 1; // the first window starts at the latest snapshot
-    const windows = await measureWindows(page, from, CFG.windows, CFG.windowMs);
-    if (!windows.length) throw new Error('no complete measuring window');
-    if (windows.length < CFG.windows) res.notes.push(`only ${windows.length}/${CFG.windows} windows completed`);
-    res.throughput = throughput(windows, res.batch, runs, first.t - tClick);
+    const from = (await stepLog(page)).length - 1;
+    res.throughput = await measureThroughput(page, res.batch, runs, first.t - tClick);
+    if (res.throughput.source === 'heartbeat') res.notes.push('no snapshot window: steps/s from the worker heartbeat (probing excluded)');
     res.memory = { afterWarmup, afterWindow: await readMemory(page) };
     const log = await stepLog(page, from);
     if (log.some((e) => e.softmax !== e.step)) res.notes.push('softmax and center step counters differed');
@@ -469,16 +524,17 @@ function markdown(machine: Machine, cases: CaseResult[], kernel: KernelResult | 
 
   out.push('## 1. Training throughput (worker, both runs stepping alternately)');
   out.push('');
-  out.push(row(['preset', 'backend / adapter', 'steps/s per run', 'ms per pair of steps', 'samples/s (× batch × runs)', 'windows (steps/s)', 'first trained frame after Train (ms)', 'notes']));
-  out.push(row(Array(8).fill('---')));
+  out.push(row(['preset', 'backend / adapter', 'steps/s per run', 'ms per pair of steps', 'samples/s (× batch × runs)', 'windows (steps/s)', 'worker ms per pair, no probing', 'first trained frame after Train (ms)', 'notes']));
+  out.push(row(Array(9).fill('---')));
   for (const c of cases) {
     const t = c.throughput;
     const note = [c.skipped, c.error && `error: ${c.error}`, ...c.notes.filter((n) => !n.startsWith('console'))].filter(Boolean).join('; ');
-    out.push(row([label(c), adapterOf(c), f(t?.stepsPerSec, 2), f(t?.msPerPair, 0), int(t?.samplesPerSec), t ? t.windows.map((w) => w.toFixed(2)).join(', ') : '–',
-      int(t?.firstTrainedFrameMs), note || '']));
+    const windows = t ? `${t.windows.map((w) => w.toFixed(2)).join(', ')}${t.source === 'heartbeat' ? ' (heartbeat)' : ''}` : '–';
+    out.push(row([label(c), adapterOf(c), f(t?.stepsPerSec, 2), f(t?.msPerPair, 0), int(t?.samplesPerSec), windows, f(t?.workerMsPerPair, 0), int(t?.firstTrainedFrameMs), note || '']));
   }
   out.push('');
-  out.push('Rates are between snapshots and include the app\'s probing of 2,000 test points (≤ 20 % of the time). "runs" = panels training (2).');
+  out.push('Steps/s come from the step readout between snapshots, so they include the app\'s probing of 2,000 test points (it aims at ≤ 20 % of the time); ' +
+    '"worker ms per pair" is the worker\'s own timing of a pair of steps without probing (its heartbeat). Where snapshots are rarer than a window, the heartbeat gives steps/s. "runs" = panels training (2).');
   out.push('');
 
   out.push('## 2. Center-loss kernel (WebGPU): one step\'s center-loss work = loss forward + gradient + Eq. 4 center update');
