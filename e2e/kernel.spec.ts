@@ -15,6 +15,7 @@ import { fileURLToPath } from 'node:url';
 import { chromium, expect, test, type Browser, type Page } from '@playwright/test';
 import { chromiumArgs, executablePath } from './browser';
 import { serveStatic, type StaticServer } from './serve';
+import { goldenPath } from '../tests/golden';
 import type { CenterLossOutputs, GoldenCaseInput, PathId } from './harness/kernel';
 
 const here = dirname(fileURLToPath(import.meta.url));
@@ -28,14 +29,7 @@ interface GoldenCase extends GoldenCaseInput {
 }
 
 function goldenCases(): GoldenCase[] {
-  const candidates = [
-    process.env.FLOCK_GOLDEN,
-    resolve(here, '../shared/fixtures/center-loss-golden.json'),
-    resolve(here, '../../shared/fixtures/center-loss-golden.json'),
-  ].filter((p): p is string => !!p);
-  const found = candidates.find((p) => existsSync(p));
-  if (!found) throw new Error(`center-loss-golden.json not found; tried ${candidates.join(', ')} (set FLOCK_GOLDEN)`);
-  return (JSON.parse(readFileSync(found, 'utf8')) as { cases: GoldenCase[] }).cases;
+  return (JSON.parse(readFileSync(goldenPath(), 'utf8')) as { cases: GoldenCase[] }).cases;
 }
 
 /** Worst scaled diff of `actual` against `expected` (NaN counts as infinitely bad). */

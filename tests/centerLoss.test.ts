@@ -5,12 +5,11 @@
  * Tolerance: |actual − expected| ≤ 1e-5 · max(1, |expected|) per element (float32 arithmetic
  * against float64 expectations).
  */
-import { existsSync, readFileSync } from 'node:fs';
-import { dirname, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { readFileSync } from 'node:fs';
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { classCounts, composedCenterLoss } from '../src/train/centerLoss';
+import { goldenPath } from './golden';
 
 interface GoldenCase {
   name: string;
@@ -33,18 +32,7 @@ interface GoldenCase {
   };
 }
 
-const here = dirname(fileURLToPath(import.meta.url));
 
-function goldenPath(): string {
-  const candidates = [
-    process.env.FLOCK_GOLDEN,
-    resolve(here, '../shared/fixtures/center-loss-golden.json'),
-    resolve(here, '../../shared/fixtures/center-loss-golden.json'),
-  ].filter((p): p is string => !!p);
-  const found = candidates.find((p) => existsSync(p));
-  if (!found) throw new Error(`center-loss-golden.json not found; tried ${candidates.join(', ')} (set FLOCK_GOLDEN)`);
-  return found;
-}
 
 const golden = JSON.parse(readFileSync(goldenPath(), 'utf8')) as { description: string; cases: GoldenCase[] };
 const TOL = 1e-5;

@@ -11,6 +11,7 @@ import type { WebGPUBackend, WebGPUProgram } from '@tensorflow/tfjs-backend-webg
 import { classCounts, composedCenterLoss, type CenterLossOps, type CenterUpdateRule } from '../../src/train/centerLoss';
 import { createWgslCenterLoss, registerCenterLossKernels, validateCenterLossKernels, centerLossFor } from '../../src/train/centerLossWebgpu';
 import { Run } from '../../src/train/trainer';
+import { mulberry32 } from '../../src/data/batcher';
 import { initialWeights } from '../../src/train/model';
 import { PRESETS, type ModelId } from '../../src/train/presets';
 
@@ -143,17 +144,7 @@ function maxAbsDiff(a: ArrayLike<number>, b: ArrayLike<number>): number {
   return m;
 }
 
-// Seeded PRNG (mulberry32) and Box–Muller normals.
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+// Box–Muller normals from the app's seeded PRNG.
 function normals(rand: () => number, n: number, scale = 1): Float32Array {
   const out = new Float32Array(n);
   for (let i = 0; i < n; i++) {
