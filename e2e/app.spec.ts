@@ -8,6 +8,7 @@ import { tmpdir } from 'node:os';
 import { resolve } from 'node:path';
 import { serveStatic } from './serve';
 import { chromiumArgs, executablePath } from './browser';
+import { stepOf } from './readout';
 import { compactness } from '../src/train/metrics';
 
 const ROOT = resolve(import.meta.dirname, '../dist-e2e');
@@ -22,10 +23,6 @@ async function readDownload(d: Download): Promise<Exported> {
   return JSON.parse(await readFile(await d.path(), 'utf8')) as Exported;
 }
 
-function stepOf(text: string | null): number {
-  const m = /step (\d+)/.exec(text ?? '');
-  return m ? Number(m[1]) : -1;
-}
 
 async function steps(page: Page): Promise<[number, number]> {
   return [

@@ -7,14 +7,11 @@ import { test, expect, chromium, type Browser, type Page } from '@playwright/tes
 import { resolve } from 'node:path';
 import { serveStatic } from './serve';
 import { chromiumArgs, executablePath } from './browser';
+import { stepOf } from './readout';
 
 const ROOT = resolve(import.meta.dirname, '../dist-e2e');
 type Hook = (action: 'lose-device' | 'crash' | 'hang' | 'poison', run?: string) => void;
 
-function stepOf(text: string | null): number {
-  const m = /step (\d+)/.exec(text ?? '');
-  return m ? Number(m[1]) : -1;
-}
 const step = async (page: Page, run: string) => stepOf(await page.getByTestId(`readout-${run}`).textContent());
 const hook = (page: Page, action: Parameters<Hook>[0], run?: string) =>
   page.evaluate(([a, r]) => (window as unknown as { __flockDebug: Hook }).__flockDebug(a as Parameters<Hook>[0], r), [action, run]);

@@ -8,6 +8,7 @@ import { mkdir, readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { serveStatic } from './serve';
 import { chromiumArgs, executablePath } from './browser';
+import { stepOf } from './readout';
 import { parseQuery } from '../src/state/params';
 
 const ROOT = resolve(import.meta.dirname, '../dist-e2e');
@@ -19,10 +20,6 @@ const CHARTS = ['softmax', 'center', 'accuracy', 'compactness'] as const;
 interface Exported { run: string; step: number; labels: number[]; points: [number, number][]; centers: [number, number][] }
 type Domain = { x: [number, number]; y: [number, number] };
 
-function stepOf(text: string | null): number {
-  const m = /step (\d+)/.exec(text ?? '');
-  return m ? Number(m[1]) : -1;
-}
 async function steps(page: Page): Promise<number[]> {
   return Promise.all(RUNS.map(async (r) => stepOf(await page.getByTestId(`readout-${r}`).textContent())));
 }
