@@ -4,8 +4,9 @@
  * heap after a forced GC (CDP), the GPU process is not visible here. Run with `npm run soak`.
  * Skipped unless SOAK_MINUTES is set, so `npm run bench` and its CI smoke never start it.
  */
-import { test, expect, chromium } from '@playwright/test';
-import { writeFile, mkdir } from 'node:fs/promises';
+import { test, expect, chromium, type Browser } from '@playwright/test';
+import { cp, mkdtemp, rm, writeFile, mkdir } from 'node:fs/promises';
+import os from 'node:os';
 import { resolve } from 'node:path';
 import { chromiumArgs, executablePath } from '../e2e/browser';
 import { serveStatic } from '../e2e/serve';
@@ -13,10 +14,43 @@ import { serveStatic } from '../e2e/serve';
 const MINUTES = Number(process.env.SOAK_MINUTES ?? 0);
 const EVERY_S = Number(process.env.SOAK_EVERY_S ?? 60);
 
+/**
+ * The training worker's JS heap after a forced GC, through the browser's CDP session (a dedicated
+ * worker is its own target; Playwright's page sessions cannot reach it). Null if there is none.
+ */
+async function workerHeapProbe(browser: Browser): Promise<() => Promise<number | null>> {
+  const cdp = await browser.newBrowserCDPSession();
+  const { targetInfos } = await cdp.send('Target.getTargets');
+  const worker = targetInfos.find((t) => t.type === 'worker');
+  if (!worker) return async () => null;
+  const { sessionId } = await cdp.send('Target.attachToTarget', { targetId: worker.targetId, flatten: false });
+  let next = 0;
+  const pending = new Map<number, (r: Record<string, unknown> | undefined) => void>();
+  cdp.on('Target.receivedMessageFromTarget', (e) => {
+    if (e.sessionId !== sessionId) return;
+    const m = JSON.parse(e.message) as { id?: number; result?: Record<string, unknown> };
+    if (m.id !== undefined) { pending.get(m.id)?.(m.result); pending.delete(m.id); }
+  });
+  const call = (method: string) => new Promise<Record<string, unknown> | undefined>((done) => {
+    const id = ++next;
+    pending.set(id, done);
+    void cdp.send('Target.sendMessageToTarget', { sessionId, message: JSON.stringify({ id, method, params: {} }) });
+    setTimeout(() => { if (pending.delete(id)) done(undefined); }, 10_000);
+  });
+  return async () => {
+    await call('HeapProfiler.collectGarbage');
+    const r = await call('Runtime.getHeapUsage');
+    return typeof r?.usedSize === 'number' ? r.usedSize : null;
+  };
+}
+
 test('soak: memory over time while two runs train', async () => {
   test.skip(!MINUTES, 'set SOAK_MINUTES to run the soak test');
   test.setTimeout((MINUTES + 5) * 60_000);
-  const server = await serveStatic(resolve(import.meta.dirname, '../dist-e2e'), '/flock/');
+  // A private copy of the build, so a rebuild during the soak cannot change what is served.
+  const root = await mkdtemp(resolve(os.tmpdir(), 'flock-soak-'));
+  await cp(resolve(import.meta.dirname, '../dist-e2e'), root, { recursive: true });
+  const server = await serveStatic(root, '/flock/');
   const browser = await chromium.launch({ executablePath: executablePath(), args: chromiumArgs(true) });
   try {
     const page = await browser.newPage();
@@ -24,7 +58,8 @@ test('soak: memory over time while two runs train', async () => {
     await expect(page.getByRole('button', { name: 'Train' })).toBeEnabled({ timeout: 120_000 });
     await page.getByRole('button', { name: 'Train' }).click();
     const cdp = await page.context().newCDPSession(page);
-    const rows: { minute: number; step: number; tensors: number; heapMB: number }[] = [];
+    const rows: { minute: number; step: number; tensors: number; heapMB: number; workerMB: number | null }[] = [];
+    const workerHeap = await workerHeapProbe(browser);
     const t0 = Date.now();
     while (Date.now() - t0 < MINUTES * 60_000) {
       await page.waitForTimeout(EVERY_S * 1000);
@@ -32,11 +67,12 @@ test('soak: memory over time while two runs train', async () => {
       const { usedSize } = await cdp.send('Runtime.getHeapUsage');
       const step = Number(/step (\d+)/.exec((await page.getByTestId('readout-center').textContent()) ?? '')?.[1] ?? -1);
       const tensors = Number(await page.getByTestId('tensors-center').textContent());
-      rows.push({ minute: (Date.now() - t0) / 60_000, step, tensors, heapMB: usedSize / 1e6 });
-      console.log(`${rows.at(-1)!.minute.toFixed(1)} min  step ${step}  tensors ${tensors}  heap ${(usedSize / 1e6).toFixed(1)} MB`);
+      const wh = await workerHeap();
+      rows.push({ minute: (Date.now() - t0) / 60_000, step, tensors, heapMB: usedSize / 1e6, workerMB: wh === null ? null : wh / 1e6 });
+      console.log(`${rows.at(-1)!.minute.toFixed(1)} min  step ${step}  tensors ${tensors}  heap ${(usedSize / 1e6).toFixed(1)} MB  worker heap ${wh === null ? '–' : (wh / 1e6).toFixed(1)} MB`);
     }
-    const table = ['| minute | step | worker tensors | page JS heap (MB) |', '|---|---|---|---|',
-      ...rows.map((r) => `| ${r.minute.toFixed(1)} | ${r.step} | ${r.tensors} | ${r.heapMB.toFixed(1)} |`)].join('\n');
+    const table = ['| minute | step | worker tensors | page JS heap (MB) | worker JS heap (MB) |', '|---|---|---|---|---|',
+      ...rows.map((r) => `| ${r.minute.toFixed(1)} | ${r.step} | ${r.tensors} | ${r.heapMB.toFixed(1)} | ${r.workerMB === null ? '–' : r.workerMB.toFixed(1)} |`)].join('\n');
     console.log(`\n${table}\n`);
     await mkdir(resolve(import.meta.dirname, 'results'), { recursive: true });
     await writeFile(resolve(import.meta.dirname, 'results/soak-latest.md'), `${table}\n`);
@@ -44,5 +80,6 @@ test('soak: memory over time while two runs train', async () => {
   } finally {
     await browser.close();
     await server.close();
+    await rm(root, { recursive: true, force: true });
   }
 });

@@ -176,13 +176,19 @@ test('garbage URL parameters show a notice and safe values', async ({ browser })
   const server = await serveStatic(ROOT, '/flock/');
   try {
     const page = await browser.newPage();
-    await page.goto(`${server.url}?lambda=abc&alpha=-3&model=%3Cscript%3E&seed=1.5&unknown=1`);
+    await page.goto(`${server.url}?lambda=abc&alpha=-3&model=%3Cscript%3E&runs=1,2,x&seed=1.5&probe=99999&batch=abc&speed=-4&unknown=1`);
     const notices = page.getByTestId('notices');
-    await expect(notices).toContainText('lambda');
-    await expect(notices).toContainText('alpha');
-    await expect(notices).toContainText('model');
+    for (const name of ['lambda', 'alpha', 'model', 'runs', 'seed', 'probe', 'batch', 'speed']) await expect(notices).toContainText(`“${name}”`);
+    await expect(notices).toContainText('"x" is not a number');
     await expect(page.getByTestId('lambda-value')).toHaveText('0.3');
     await expect(page.getByTestId('alpha-value')).toHaveText('0');
+    // runs=1,2,x → λ 1 and 2 clamped to 1, x dropped: a grid of two panels; the rest at safe values.
+    await expect(page.getByRole('region', { name: 'λ = 1' })).toHaveCount(2);
+    await expect(page.getByRole('combobox', { name: /^Model/ })).toHaveValue('auto');
+    await expect(page.getByRole('combobox', { name: /^Probe points/ })).toHaveValue('10000');
+    await expect(page.getByRole('combobox', { name: /^Batch/ })).toHaveValue('0');
+    await expect(page.getByRole('combobox', { name: /^Speed/ })).toHaveValue('0');
+    expect(await page.locator('script:not([src])').count()).toBe(0);
     await page.getByRole('button', { name: 'Dismiss' }).click();
     await expect(notices).toHaveCount(0);
     await page.close();

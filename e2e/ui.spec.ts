@@ -235,6 +235,75 @@ test.describe.serial('Flock UI', () => {
     expect(height).toBeGreaterThan(600);
   });
 
+  test('Record video: Stop downloads a playable WebM of the animated panels', async () => {
+    await page.getByRole('button', { name: 'Record video' }).click();
+    const stop = page.getByRole('button', { name: /^Stop recording/ });
+    await expect(stop).toHaveAttribute('aria-pressed', 'true');
+    const before = await steps(page);
+    await page.getByRole('button', { name: 'Step', exact: true }).click(); // the points move while recording
+    await expect.poll(async () => Math.min(...(await steps(page))), { timeout: 60_000 }).toBeGreaterThan(Math.min(...before));
+    await expect(page.getByRole('button', { name: /^Stop recording 0:0[2-9]/ })).toBeVisible({ timeout: 30_000 });
+    const [d] = await Promise.all([page.waitForEvent('download'), stop.click()]);
+    expect(d.suggestedFilename()).toMatch(/^flock-step\d+\.webm$/);
+    await d.saveAs(resolve(ARTIFACTS, 'flock-recording.webm'));
+    const webm = await readFile(await d.path());
+    expect(webm.subarray(0, 4).toString('hex')).toBe('1a45dfa3'); // EBML header
+    expect(webm.includes(Buffer.from('webm'))).toBe(true); // DocType
+    expect(webm.length).toBeGreaterThan(2_000);
+    await expect(page.getByRole('button', { name: 'Record video' })).toHaveAttribute('aria-pressed', 'false');
+    // The browser plays it back: two panels side by side.
+    const meta = await page.evaluate(async (b64) => {
+      const bytes = Uint8Array.from(atob(b64), (c) => c.charCodeAt(0));
+      const v = document.createElement('video');
+      v.muted = true;
+      v.src = URL.createObjectURL(new Blob([bytes], { type: 'video/webm' }));
+      await new Promise((ok, fail) => { v.onloadedmetadata = ok; v.onerror = () => fail(new Error('video did not load')); });
+      return { w: v.videoWidth, h: v.videoHeight };
+    }, webm.toString('base64'));
+    expect(meta.w).toBeGreaterThan(meta.h);
+    expect(meta.h).toBeGreaterThan(200);
+  });
+
+  test('Download weights, Reset, Load weights: each run resumes at its step with the same probe accuracy', async () => {
+    const seen: string[] = [];
+    await expect.poll(async () => {
+      seen.push(JSON.stringify(await Promise.all(RUNS.map((r) => page.getByTestId(`readout-${r}`).textContent()))));
+      return seen.length >= 3 && seen.slice(-3).every((t) => t === seen[seen.length - 1]);
+    }, { timeout: 60_000, intervals: [1500] }).toBe(true);
+    const before = await Promise.all(RUNS.map((r) => page.getByTestId(`readout-${r}`).textContent()));
+    const tight = await Promise.all(RUNS.map((r) => page.getByTestId(`compactness-${r}`).textContent()));
+    const files: Record<string, string[]> = {};
+    for (const run of RUNS) {
+      const got: Download[] = [];
+      const two = new Promise<void>((done) => {
+        const on = (d: Download) => { got.push(d); if (got.length === 2) { page.off('download', on); done(); } };
+        page.on('download', on);
+      });
+      await region(page, run).getByRole('button', { name: 'Download weights' }).click();
+      await two;
+      const names = got.map((d) => d.suggestedFilename()).sort();
+      expect(names[0]).toMatch(new RegExp(`^flock-${run}-step\\d+-model\\.json$`));
+      expect(names[1]).toBe(names[0].replace(/\.json$/, '.weights.bin'));
+      files[run] = await Promise.all(got.map(async (d) => { const f = resolve(ARTIFACTS, d.suggestedFilename()); await d.saveAs(f); return f; }));
+      const json = JSON.parse(await readFile(files[run].find((f) => f.endsWith('.json'))!, 'utf8'));
+      expect(json.format).toBe('flock-run');
+      expect(json.weightsManifest[0].weights.map((w: { name: string }) => w.name)).toContain('centers');
+    }
+    await page.getByRole('button', { name: 'Reset' }).click();
+    for (const r of RUNS) await expect(page.getByTestId(`readout-${r}`)).toHaveText(/^step 0 /);
+    for (const r of RUNS) await page.getByTestId(`load-weights-${r}`).setInputFiles(files[r]);
+    for (const [i, r] of RUNS.entries()) {
+      await expect(page.getByTestId(`readout-${r}`)).toHaveText(before[i]!, { timeout: 60_000 });
+      await expect(page.getByTestId(`compactness-${r}`)).toHaveText(tight[i]!);
+    }
+    await expect(page.getByTestId('notices')).toContainText('resumed at step');
+    // A wrong pick is refused in plain words and changes nothing.
+    await page.getByTestId('load-weights-center').setInputFiles(files.center.filter((f) => f.endsWith('.json')));
+    await expect(page.getByTestId('notices')).toContainText('pick both files');
+    await expect(page.getByTestId('readout-center')).toHaveText(before[1]!);
+    await page.getByRole('button', { name: 'Dismiss' }).click();
+  });
+
   test('Copy link gives a URL that reproduces λ, α, model and seed', async () => {
     await page.getByRole('slider', { name: /λ/ }).focus();
     await page.keyboard.press('ArrowRight');
@@ -264,7 +333,7 @@ test.describe.serial('Flock UI', () => {
     await blur(page);
     const seen: string[] = [];
     const ringless: string[] = [];
-    for (let k = 0; k < 60; k++) {
+    for (let k = 0; k < 100; k++) {
       await page.keyboard.press('Tab');
       const f = await page.evaluate(() => {
         const el = document.activeElement as HTMLElement | null;
@@ -277,7 +346,7 @@ test.describe.serial('Flock UI', () => {
       seen.push(f.name);
       if (!f.ring) ringless.push(f.name);
     }
-    for (const want of ['button:Copy link', 'button:Dark', 'button:Keyboard shortcuts', 'button:Train', 'button:Reset', 'button:3', 'div:', 'button:CSV', 'button:Save image']) {
+    for (const want of ['button:Copy link', 'button:Dark', 'button:Keyboard shortcuts', 'button:Train', 'button:Reset', 'button:3', 'div:', 'button:CSV', 'button:Save image', 'button:Record video', 'button:Download weights', 'button:Load weights', 'input:', 'select:']) {
       expect(seen.some((s) => s.startsWith(want)), `${want} in ${seen.join(' | ')}`).toBe(true);
     }
     expect(ringless).toEqual([]);
@@ -326,5 +395,21 @@ test.describe.serial('Flock UI', () => {
     await page.emulateMedia({ colorScheme: 'light' });
     await expect(page.locator('html')).toHaveClass(/\blight\b/);
     expect(pageErrors).toEqual([]);
+  });
+
+  test('closing the tab while recording asks first, then closes cleanly; the app opens again', async () => {
+    await page.getByRole('button', { name: 'Record video' }).click();
+    await expect(page.getByRole('button', { name: /^Stop recording/ })).toBeVisible();
+    const dialogs: string[] = [];
+    page.on('dialog', (d) => { dialogs.push(d.type()); void d.accept(); });
+    await page.close({ runBeforeUnload: true });
+    await expect.poll(() => page.isClosed(), { timeout: 30_000 }).toBe(true);
+    expect(dialogs).toEqual(['beforeunload']);
+    expect(pageErrors).toEqual([]);
+    const again = await context.newPage();
+    await again.goto(`${server.url}?model=tiny&seed=1`);
+    await expect(again.getByRole('button', { name: 'Train' })).toBeEnabled({ timeout: 120_000 });
+    await expect(again.getByRole('button', { name: 'Record video' })).toHaveAttribute('aria-pressed', 'false');
+    await again.close();
   });
 });

@@ -411,6 +411,20 @@ describe('stratifiedProbe', () => {
     expect(counts).toEqual([3, 3, 3, 3, 3, 2, 2, 2, 2, 2]);
     expect([...p].map((i) => labels[i])).toEqual([...p].map((i) => labels[i]).sort((a, b) => a - b));
   });
+
+  it('a class with too few digits gives all it has; the others make up the size (up to the whole test set)', () => {
+    const labels = parseIdx(raw[nameOf('testLabels')], 'x', spec('testLabels'));
+    const fives = [...labels].filter((c) => c === 5).length; // 892, fewer than 900
+    const p = stratifiedProbe(labels, 9000, 3);
+    expect(p.length).toBe(9000);
+    expect(new Set(p).size).toBe(9000);
+    const counts = Array.from({ length: 10 }, (_, c) => [...p].filter((i) => labels[i] === c).length);
+    expect(counts[5]).toBe(fives);
+    expect(Math.min(...counts.filter((_, c) => c !== 5))).toBeGreaterThanOrEqual(900);
+    const all = stratifiedProbe(labels, labels.length, 3);
+    expect([...all].sort((a, b) => a - b)).toEqual([...labels.keys()]);
+    expect(() => stratifiedProbe(labels, labels.length + 1, 3)).toThrow(RangeError);
+  });
 });
 
 describe('gatherImages / gatherLabels', () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { LAMBDA_STOPS, PARAMS, defaults, nearestLambdaStop, parseQuery, toQuery } from '../src/state/params';
+import { LAMBDA_STOPS, PARAMS, defaults, nearestLambdaStop, parseGrid, parseQuery, toQuery } from '../src/state/params';
 
 describe('parameter table', () => {
   it('defaults come from the table', () => {
@@ -56,5 +56,45 @@ describe('parameter table', () => {
     expect(LAMBDA_STOPS[nearestLambdaStop(0.011)]).toBe(0.01);
     expect(LAMBDA_STOPS[nearestLambdaStop(0)]).toBe(0);
     expect(LAMBDA_STOPS[nearestLambdaStop(0.9)]).toBe(1);
+  });
+});
+
+describe('λ grid and the other numeric parameters', () => {
+  it('parses a λ list, clamps entries, drops garbage and says so', () => {
+    expect(parseQuery('?runs=0,0.003,0.01,0.1,1').params.runs).toEqual([0, 0.003, 0.01, 0.1, 1]);
+    const { params, notices } = parseQuery('?runs=1,2,x');
+    expect(params.runs).toEqual([1, 1]);
+    expect(notices).toHaveLength(1);
+    expect(notices[0]).toMatch(/runs.*2 is outside 0–1.*"x" is not a number/);
+  });
+
+  it('turns the grid off with fewer than 2 values, keeps the first 6 of more', () => {
+    const one = parseQuery('?runs=0.1,abc');
+    expect(one.params.runs).toEqual([]);
+    expect(one.notices.join()).toMatch(/needs 2 to 6/);
+    const many = parseQuery('?runs=0,0.1,0.2,0.3,0.4,0.5,0.6,0.7');
+    expect(many.params.runs).toEqual([0, 0.1, 0.2, 0.3, 0.4, 0.5]);
+    expect(many.notices.join()).toMatch(/more than 6/);
+    expect(parseQuery('?runs=').params.runs).toEqual([]);
+    expect(parseQuery('?runs=').notices).toEqual([]);
+  });
+
+  it('the grid text box follows the same rules', () => {
+    expect(parseGrid(' 0, 0.01 ,1').value).toEqual([0, 0.01, 1]);
+    expect(parseGrid('0;1').problem).toMatch(/not a number/);
+  });
+
+  it('round-trips batch, probe, speed and runs through the URL', () => {
+    const p = { ...defaults(), batch: 32, probe: 500, speed: 2, runs: [0, 0.01, 1] };
+    const q = toQuery(p);
+    expect(new URLSearchParams(q).get('runs')).toBe('0,0.01,1');
+    expect(parseQuery(q)).toEqual({ params: p, notices: [] });
+    expect(toQuery({ ...defaults(), runs: [] })).toBe('');
+  });
+
+  it('clamps batch, probe and speed', () => {
+    const { params, notices } = parseQuery('?batch=5000&probe=3&speed=-1');
+    expect(params).toMatchObject({ batch: 1024, probe: 100, speed: 0 });
+    expect(notices).toHaveLength(3);
   });
 });

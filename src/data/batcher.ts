@@ -139,27 +139,36 @@ export function stratifiedProbe(labels: Uint8Array, size: number, seed: number, 
     const c = labels[i];
     if (c < classes) byClass[c].push(i);
   }
-  const base = Math.floor(size / classes);
-  const extra = size - base * classes;
+  const available = byClass.reduce((n, p) => n + p.length, 0);
+  if (size > available) throw new RangeError(`stratifiedProbe: ${available} examples, need ${size}`);
+  // Equal shares; a class with too few examples gives all it has and the rest goes to the others in turn.
+  const want = byClass.map(() => 0);
+  let left = size;
+  while (left > 0) {
+    const open = byClass.map((_, c) => c).filter((c) => want[c] < byClass[c].length);
+    const share = Math.floor(left / open.length);
+    if (share === 0) { for (const c of open.slice(0, left)) want[c]++; break; }
+    for (const c of open) {
+      const take = Math.min(share, byClass[c].length - want[c]);
+      want[c] += take;
+      left -= take;
+    }
+  }
   const rand = mulberry32(seed);
   const out = new Int32Array(size);
   let k = 0;
   for (let c = 0; c < classes; c++) {
-    const want = base + (c < extra ? 1 : 0);
     const pool = byClass[c];
-    if (pool.length < want) {
-      throw new RangeError(`stratifiedProbe: class ${c} has ${pool.length} examples, need ${want}`);
-    }
     // Partial Fisher–Yates: the first `want` slots become a uniform sample without replacement.
-    for (let i = 0; i < want; i++) {
+    for (let i = 0; i < want[c]; i++) {
       const j = i + Math.floor(rand() * (pool.length - i));
       const t = pool[i];
       pool[i] = pool[j];
       pool[j] = t;
     }
-    const chosen = pool.slice(0, want).sort((a, b) => a - b);
+    const chosen = pool.slice(0, want[c]).sort((a, b) => a - b);
     out.set(chosen, k);
-    k += want;
+    k += want[c];
   }
   return out;
 }

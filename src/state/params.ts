@@ -18,7 +18,16 @@ export const LAMBDA_STOPS = [0, 0.001, 0.002, 0.003, 0.005, 0.01, 0.02, 0.03, 0.
 
 type NumberSpec = { kind: 'number'; min: number; max: number; default: number; integer?: boolean; label: string };
 type EnumSpec<T extends readonly string[]> = { kind: 'enum'; values: T; default: T[number]; label: string };
-type Spec = NumberSpec | EnumSpec<readonly string[]>;
+/** A comma-separated list of numbers (the λ grid): entries are clamped one by one, garbage entries dropped. */
+type ListSpec = { kind: 'list'; min: number; max: number; minItems: number; maxItems: number; default: readonly number[]; label: string };
+type Spec = NumberSpec | EnumSpec<readonly string[]> | ListSpec;
+
+/** The λ grid the paper's figure uses (Wen et al. 2016, Fig. 3). */
+export const PAPER_GRID = [0, 0.003, 0.01, 0.1, 1] as const;
+/** Preset choices for the select-style numeric controls (0 = the model preset's own value / no limit). */
+export const BATCH_CHOICES = [0, 16, 32, 64, 128, 256, 512] as const;
+export const PROBE_CHOICES = [500, 1000, 2000, 5000, 10000] as const;
+export const SPEED_CHOICES = [0, 30, 10, 5, 2, 1] as const;
 
 export const PARAMS = {
   lambda: { kind: 'number', min: 0, max: 1, default: 0.3, label: 'λ (center-loss weight)' },
@@ -31,11 +40,19 @@ export const PARAMS = {
   rules: { kind: 'enum', values: RULE_VIEWS, default: 'one', label: 'update rules shown' },
   axes: { kind: 'enum', values: AXES, default: 'own', label: 'plot axes' },
   seed: { kind: 'number', min: 0, max: 2 ** 31 - 1, default: 1, integer: true, label: 'seed' },
+  /** 0 means the model preset's own batch size. */
+  batch: { kind: 'number', min: 0, max: 1024, default: 0, integer: true, label: 'batch size' },
+  /** How many test digits are embedded and drawn (stratified by class). */
+  probe: { kind: 'number', min: 100, max: 10000, default: 2000, integer: true, label: 'probe points' },
+  /** Training steps per second per run at most; 0 = as fast as the device goes. */
+  speed: { kind: 'number', min: 0, max: 100, default: 0, label: 'speed limit (steps/s)' },
+  /** λ grid: 2 to 6 λ values, one run each from the same init; empty = the softmax vs center-loss pair. */
+  runs: { kind: 'list', min: 0, max: 1, minItems: 2, maxItems: 6, default: [], label: 'λ grid' },
   backend: { kind: 'enum', values: BACKENDS, default: 'auto', label: 'backend' },
 } as const satisfies Record<string, Spec>;
 
 export type ParamName = keyof typeof PARAMS;
-type ValueOf<S> = S extends { kind: 'enum'; values: readonly (infer V)[] } ? V : number;
+type ValueOf<S> = S extends { kind: 'enum'; values: readonly (infer V)[] } ? V : S extends { kind: 'list' } ? readonly number[] : number;
 export type Params = { [K in ParamName]: ValueOf<(typeof PARAMS)[K]> };
 
 export function defaults(): Params {
@@ -47,6 +64,7 @@ export function defaults(): Params {
 /** Clamp / validate one value; returns the safe value and, when it changed, why. */
 export function coerce<K extends ParamName>(name: K, raw: unknown): { value: Params[K]; problem?: string } {
   const spec: Spec = PARAMS[name];
+  if (spec.kind === 'list') return coerceList(spec, raw) as { value: Params[K]; problem?: string };
   if (spec.kind === 'enum') {
     if (typeof raw === 'string' && (spec.values as readonly string[]).includes(raw)) return { value: raw as Params[K] };
     return { value: spec.default as Params[K], problem: `must be one of ${spec.values.join(', ')}; using ${spec.default}` };
@@ -60,6 +78,45 @@ export function coerce<K extends ParamName>(name: K, raw: unknown): { value: Par
     problem = `is outside ${spec.min}–${spec.max}; using ${v}`;
   } else if (spec.integer && v !== n) problem = `must be a whole number; using ${v}`;
   return { value: v as Params[K], problem };
+}
+
+function coerceList(spec: ListSpec, raw: unknown): { value: readonly number[]; problem?: string } {
+  const items = Array.isArray(raw) ? raw.map(String) : typeof raw === 'string' ? raw.split(',') : [];
+  const out: number[] = [];
+  const problems: string[] = [];
+  for (const item of items) {
+    const t = item.trim();
+    const n = t === '' ? NaN : Number(t);
+    if (!Number.isFinite(n)) { problems.push(`entry ${JSON.stringify(t.slice(0, 20))} is not a number and was dropped`); continue; }
+    const v = Math.min(spec.max, Math.max(spec.min, n));
+    if (v !== n) problems.push(`entry ${t.slice(0, 20)} is outside ${spec.min}–${spec.max}; using ${v}`);
+    out.push(v);
+  }
+  if (out.length > spec.maxItems) {
+    problems.push(`has more than ${spec.maxItems} entries; keeping the first ${spec.maxItems}`);
+    out.length = spec.maxItems;
+  }
+  if (out.length && out.length < spec.minItems) {
+    problems.push(`needs ${spec.minItems} to ${spec.maxItems} values; the grid is off`);
+    out.length = 0;
+  }
+  if (!items.length || (items.length === 1 && items[0].trim() === '')) return { value: spec.default };
+  return { value: out, problem: problems.length ? problems.join('; ') : undefined };
+}
+
+/** Value equality for table values (lists compare by entries). */
+export function sameValue(a: unknown, b: unknown): boolean {
+  if (Array.isArray(a) && Array.isArray(b)) return a.length === b.length && a.every((v, i) => v === b[i]);
+  return a === b;
+}
+
+/** Parses the λ-grid text box ("0, 0.01, 1"): same rules as the URL. */
+export function parseGrid(text: string): { value: readonly number[]; problem?: string } {
+  return coerceList(PARAMS.runs, text);
+}
+
+export function formatGrid(grid: readonly number[]): string {
+  return grid.join(', ');
 }
 
 export interface ParseResult { params: Params; notices: string[] }
@@ -84,8 +141,8 @@ export function toQuery(params: Params, existing = ''): string {
   const q = new URLSearchParams(existing);
   for (const name of Object.keys(PARAMS) as ParamName[]) {
     const v = params[name];
-    if (v === PARAMS[name].default) q.delete(name);
-    else q.set(name, String(v));
+    if (sameValue(v, PARAMS[name].default)) q.delete(name);
+    else q.set(name, Array.isArray(v) ? v.join(',') : String(v));
   }
   const s = q.toString();
   return s ? `?${s}` : '';

@@ -1,6 +1,6 @@
 import { useCallback, useEffect, useMemo, useReducer, useRef, useState } from 'react';
 import { TrainerClient } from '../worker/client';
-import { activeRuns, otherRule, type BackendName, type Checkpoint, type FromWorker, type RunConfig, type RunId, type RunMetrics } from '../worker/protocol';
+import { LIVE_KEYS, activeRuns, otherRule, runSetup, type BackendName, type Checkpoint, type FromWorker, type LiveKey, type RunConfig, type RunId, type RunMetrics } from '../worker/protocol';
 import { PARAMS, parseQuery, toQuery, type Params } from '../state/params';
 import { PRESETS, PORT_HYPER, type ModelId } from '../train/presets';
 import { Controls } from './Controls';
@@ -11,6 +11,9 @@ import { RunHistories } from './history';
 import { useTheme } from './theme';
 import { useShortcuts } from './shortcuts';
 import { fitEmbedding, unionDomain } from './scatter/geometry';
+import { download } from './exports';
+import { PanelRecorder, recordingSupported } from './recorder';
+import type { Scatter } from './scatter/Scatter';
 
 export interface Snapshot {
   metrics: RunMetrics;
@@ -43,12 +46,19 @@ export const RULE_NAMES = { eq4: 'Eq. 4', autograd: 'autograd' } as const;
 function runTitle(run: RunId, p: Params): string {
   if (run === 'softmax') return 'Softmax only';
   if (run === 'center') return 'Softmax + center loss';
-  return `Softmax + center loss, ${RULE_NAMES[otherRule(p.update)]} rule`;
+  if (run === 'rule') return `Softmax + center loss, ${RULE_NAMES[otherRule(p.update)]} rule`;
+  const { lambda } = runSetup(run, configOf(p));
+  return lambda === 0 ? 'λ = 0 (softmax only)' : `λ = ${lambda}`;
 }
 
-function configOf(p: Params): RunConfig {
-  return { model: p.model, seed: p.seed, optimizer: p.optimizer, lr: p.lr, lambda: p.lambda, alpha: p.alpha, update: p.update, compare: p.rules === 'both' };
+export function configOf(p: Params): RunConfig {
+  return {
+    model: p.model, seed: p.seed, optimizer: p.optimizer, lr: p.lr, lambda: p.lambda, alpha: p.alpha, update: p.update,
+    compare: p.rules === 'both', grid: p.runs, batch: p.batch, probe: p.probe, speed: p.speed,
+  };
 }
+/** Parameters that rebuild the runs (a reset) when they change; the live ones go to the worker as 'set'. */
+const RESTART_KEYS = ['model', 'seed', 'rules', 'runs', 'batch', 'probe'] as const satisfies readonly (keyof Params)[];
 
 export function App() {
   const initial = useMemo(() => parseQuery(window.location.search), []);
@@ -75,6 +85,17 @@ export function App() {
   const [histories] = useState(() => new RunHistories());
   const probeLabels = useRef<Uint8Array | null>(null);
   const theme = useTheme();
+  // Each panel's plot instance (for the video recorder), and the recorder while it runs.
+  const scatterRefs = useRef(new Map<RunId, { current: Scatter | null }>());
+  const scatterRef = (run: RunId) => {
+    let r = scatterRefs.current.get(run);
+    if (!r) { r = { current: null }; scatterRefs.current.set(run, r); }
+    return r;
+  };
+  const recorder = useRef<PanelRecorder | null>(null);
+  const [recording, setRecording] = useState<{ seconds: number } | null>(null);
+  const snapsRef = useRef(snaps);
+  snapsRef.current = snaps;
 
   // One worker per mount (StrictMode mounts twice in development: the first is terminated).
   useEffect(() => {
@@ -118,6 +139,17 @@ export function App() {
         case 'rolledback':
           setNotices((n) => [...n, `Rolled back to step ${m.step}.`]);
           break;
+        case 'saved':
+          download(new Blob([m.json], { type: 'application/json' }), `${m.name}.json`);
+          download(new Blob([m.weights], { type: 'application/octet-stream' }), `${m.name}.weights.bin`);
+          break;
+        case 'loaded': {
+          const p = paramsRef.current;
+          const now = runSetup(m.run, configOf(p)).lambda;
+          const note = m.lambda !== now ? ` It was saved with λ = ${m.lambda}; this panel goes on with λ = ${now}.` : '';
+          setNotices((n) => [...n, `Loaded ${m.file} into “${runTitle(m.run, p)}”: resumed at step ${m.step}.${note}`]);
+          break;
+        }
         case 'progress':
           setPhase({ kind: 'loading', loaded: m.loaded, total: m.total });
           break;
@@ -172,6 +204,43 @@ export function App() {
 
   const send = useCallback((m: Parameters<TrainerClient['send']>[0]) => client.current?.send(m), []);
 
+  /** Record: the panels as they animate, into one WebM; Stop downloads it. */
+  const toggleRecording = useCallback(() => {
+    const r = recorder.current;
+    if (r) {
+      recorder.current = null;
+      setRecording(null);
+      const step = Math.max(0, ...Object.values(snapsRef.current).map((x) => x?.metrics.step ?? 0));
+      r.stop().then((blob) => download(blob, `flock-step${step}.webm`), (e: Error) => setNotices((n) => [...n, `The recording failed: ${e.message}.`]));
+      return;
+    }
+    try {
+      recorder.current = new PanelRecorder({
+        frames: () => {
+          const p = paramsRef.current;
+          return activeRuns(configOf(p)).flatMap((run) => {
+            const s = scatterRefs.current.get(run)?.current;
+            const m = snapsRef.current[run]?.metrics;
+            return s ? [s.toImage(`${runTitle(run, p)} · step ${m?.step ?? 0} · λ ${m?.lambda ?? runSetup(run, configOf(p)).lambda}`, 1, true)] : [];
+          });
+        },
+      });
+      setRecording({ seconds: 0 });
+    } catch (e) {
+      setNotices((n) => [...n, `Recording could not start: ${e instanceof Error ? e.message : e}.`]);
+    }
+  }, []);
+  // While recording: a clock on the button, a "leave the page?" prompt, and a clean stop when the page goes away.
+  useEffect(() => {
+    if (!recording) return;
+    const clock = setInterval(() => { if (recorder.current) setRecording({ seconds: Math.floor(recorder.current.seconds) }); }, 1000);
+    const beforeUnload = (e: BeforeUnloadEvent) => { e.preventDefault(); e.returnValue = ''; };
+    const pageHide = () => { void recorder.current?.stop(); recorder.current = null; };
+    window.addEventListener('beforeunload', beforeUnload);
+    window.addEventListener('pagehide', pageHide);
+    return () => { clearInterval(clock); window.removeEventListener('beforeunload', beforeUnload); window.removeEventListener('pagehide', pageHide); };
+  }, [recording !== null]); // eslint-disable-line react-hooks/exhaustive-deps
+
   const reset = useCallback((p: Params) => {
     session.current++;
     checkpoint.current = null;
@@ -186,14 +255,11 @@ export function App() {
   const change = useCallback((patch: Partial<Params>) => {
     const next = { ...paramsRef.current, ...patch };
     setParams(next);
-    const live: Partial<Pick<RunConfig, 'lambda' | 'alpha' | 'lr' | 'update' | 'optimizer'>> = {};
-    if (patch.lambda !== undefined) live.lambda = patch.lambda;
-    if (patch.alpha !== undefined) live.alpha = patch.alpha;
-    if (patch.lr !== undefined) live.lr = patch.lr;
-    if (patch.update !== undefined) live.update = patch.update;
-    if (patch.optimizer !== undefined) live.optimizer = patch.optimizer;
+    const config = configOf(next);
+    const live: Partial<Pick<RunConfig, LiveKey>> = {};
+    for (const k of LIVE_KEYS) if (patch[k] !== undefined) (live as Record<string, unknown>)[k] = config[k];
     if (Object.keys(live).length) send({ type: 'set', patch: live });
-    if (patch.model !== undefined || patch.seed !== undefined || patch.rules !== undefined) reset(next);
+    if (RESTART_KEYS.some((k) => patch[k] !== undefined)) reset(next);
   }, [send, reset]);
 
   const controls = {
@@ -205,10 +271,13 @@ export function App() {
     onStep: () => send({ type: 'step' }),
     onReset: () => reset(paramsRef.current),
     onPortPreset: () => change({ optimizer: 'sgd', lr: PORT_HYPER.lr, lambda: PORT_HYPER.lambda, alpha: PORT_HYPER.alpha }),
+    recording: recordingSupported() ? { active: recording !== null, seconds: recording?.seconds ?? 0 } : null,
+    onRecord: toggleRecording,
   };
   useShortcuts({ enabled: !controls.disabled, training, train: controls.onTrain, step: controls.onStep, reset: controls.onReset });
 
   const runs = activeRuns(configOf(params));
+  const grid = params.runs.length >= 2;
   // One step axis for every chart, and with shared axes one domain (the union) for every plot.
   const xMax = Math.max(0, ...runs.map((r) => snaps[r]?.metrics.step ?? 0));
   const sharedDomain = useMemo(
@@ -266,18 +335,22 @@ export function App() {
 
       <Controls {...controls} />
 
-      <main className="panels">
+      <main className={grid ? 'panels grid' : 'panels'} data-testid="panels">
         {runs.map((run) => (
           <Panel
             key={run}
             run={run}
             title={runTitle(run, params)}
-            rule={run === 'softmax' ? null : RULE_NAMES[run === 'center' ? params.update : otherRule(params.update)]}
+            rule={runSetup(run, configOf(params)).lambda === 0 && run !== 'center' && run !== 'rule' ? null : RULE_NAMES[runSetup(run, configOf(params)).update]}
             snapshot={snaps[run] ?? null}
             labels={ready?.probeLabels ?? null}
             highlight={highlight}
             onLegendClick={setHighlight}
             onRollback={() => send({ type: 'rollback', run })}
+            onSave={(name) => send({ type: 'save', run, name })}
+            onLoad={(files) => send({ type: 'load', run, files })}
+            scatterRef={scatterRef(run)}
+            update={runSetup(run, configOf(params)).update}
             params={params}
             model={model?.id ?? null}
             history={histories.get(run)}
@@ -286,15 +359,17 @@ export function App() {
             images={ready?.probeImages ?? null}
             domain={sharedDomain}
             dark={theme.dark}
+            batch={model ? params.batch || PRESETS[model.id].batch : null}
+            compact={grid}
           />
         ))}
       </main>
       <footer className="foot">
         <About />
         <p>
-          Both runs start from the same weights and see the same batches; they differ only in λ.
+          Every run starts from the same weights and sees the same batches; runs differ only in λ (and, when compared, the center update rule).
           Center loss (Wen et al., ECCV 2016): L<sub>C</sub> = Σ‖x<sub>i</sub> − c<sub>y<sub>i</sub></sub>‖²/(2B), centers move by Eq. 4.
-          {' '}{PARAMS.alpha.label} applies to both runs' centers.
+          {' '}{PARAMS.alpha.label} applies to every run's centers.
         </p>
       </footer>
     </div>

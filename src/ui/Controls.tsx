@@ -1,4 +1,8 @@
-import { LAMBDA_STOPS, MODEL_IDS, OPTIMIZERS, PARAMS, UPDATE_RULES, coerce, nearestLambdaStop, type Params } from '../state/params';
+import { useState } from 'react';
+import {
+  BATCH_CHOICES, LAMBDA_STOPS, MODEL_IDS, OPTIMIZERS, PAPER_GRID, PARAMS, PROBE_CHOICES, SPEED_CHOICES, UPDATE_RULES,
+  coerce, formatGrid, nearestLambdaStop, parseGrid, sameValue, type Params,
+} from '../state/params';
 import { PRESETS } from '../train/presets';
 
 export interface ControlsProps {
@@ -10,6 +14,9 @@ export interface ControlsProps {
   onStep: () => void;
   onReset: () => void;
   onPortPreset: () => void;
+  /** null where the browser cannot record video. */
+  recording: { active: boolean; seconds: number } | null;
+  onRecord: () => void;
 }
 
 /** 0 = the model preset's default learning rate. */
@@ -21,8 +28,14 @@ function fmt(v: number): string {
   return v === 0 ? '0' : v < 0.01 ? v.toString() : String(Number(v.toPrecision(3)));
 }
 
+/** The options of a numeric select: the usual choices plus the current value when the URL set another. */
+function withCurrent(choices: readonly number[], v: number): number[] {
+  return choices.includes(v) ? [...choices] : [...choices, v].sort((a, b) => a - b);
+}
+
 export function Controls(p: ControlsProps) {
   const { params } = p;
+  const grid = params.runs.length >= 2;
   const li = nearestLambdaStop(params.lambda);
   const lrOptions = LR_STOPS.includes(params.lr) ? LR_STOPS : [...LR_STOPS, params.lr].sort((a, b) => a - b);
   return (
@@ -33,13 +46,21 @@ export function Controls(p: ControlsProps) {
         </button>
         <button type="button" onClick={p.onStep} disabled={p.disabled || p.training}>Step</button>
         <button type="button" onClick={p.onReset} disabled={p.disabled}>Reset</button>
+        {p.recording ? (
+          <button type="button" onClick={p.onRecord} disabled={p.disabled && !p.recording.active} aria-pressed={p.recording.active}
+            className={p.recording.active ? 'recording' : undefined}
+            title="Record the panels as they train, as a WebM video; press again to stop and download it">
+            {p.recording.active ? `Stop recording ${Math.floor(p.recording.seconds / 60)}:${String(p.recording.seconds % 60).padStart(2, '0')}` : 'Record video'}
+          </button>
+        ) : null}
       </div>
 
       <div className="slider">
         <label htmlFor="lambda">{PARAMS.lambda.label}</label>
         <input
           id="lambda" type="range" min={0} max={LAMBDA_STOPS.length - 1} step={1} value={li}
-          aria-valuetext={`λ = ${fmt(params.lambda)}`}
+          aria-valuetext={`λ = ${fmt(params.lambda)}`} disabled={grid}
+          title={grid ? 'In the λ grid every panel has its own λ: edit the list below' : undefined}
           onChange={(e) => p.onChange({ lambda: LAMBDA_STOPS[Number(e.target.value)] })}
         />
         <output htmlFor="lambda" data-testid="lambda-value">{fmt(params.lambda)}</output>
@@ -81,8 +102,31 @@ export function Controls(p: ControlsProps) {
         Shared axes
       </label>
 
+      <label className="field" title="Batch size (restarts); the model's default is 64 for the small presets, 128 for LeNet++">
+        Batch (restarts)
+        <select value={params.batch} disabled={p.disabled} onChange={(e) => p.onChange({ batch: coerce('batch', e.target.value).value })}>
+          {withCurrent(BATCH_CHOICES, params.batch).map((v) => <option key={v} value={v}>{v === 0 ? 'model default' : v}</option>)}
+        </select>
+      </label>
+
+      <label className="field" title="How many test digits are embedded and drawn in each panel (restarts)">
+        Probe points (restarts)
+        <select value={params.probe} disabled={p.disabled} onChange={(e) => p.onChange({ probe: coerce('probe', e.target.value).value })}>
+          {withCurrent(PROBE_CHOICES, params.probe).map((v) => <option key={v} value={v}>{v.toLocaleString('en-US')}</option>)}
+        </select>
+      </label>
+
+      <label className="field" title="Slow training down to watch it, independently of how often the plots redraw">
+        Speed
+        <select value={params.speed} onChange={(e) => p.onChange({ speed: coerce('speed', e.target.value).value })}>
+          {withCurrent(SPEED_CHOICES, params.speed).map((v) => <option key={v} value={v}>{v === 0 ? 'as fast as possible' : `≤ ${v} steps/s`}</option>)}
+        </select>
+      </label>
+
+      <GridControl params={params} disabled={p.disabled} onChange={p.onChange} />
+
       <label className="field">
-        <input type="checkbox" checked={params.rules === 'both'} disabled={p.disabled}
+        <input type="checkbox" checked={params.rules === 'both'} disabled={p.disabled || grid}
           onChange={(e) => p.onChange({ rules: e.target.checked ? 'both' : 'one' })} />
         Compare both update rules (restarts)
       </label>
@@ -112,5 +156,43 @@ export function Controls(p: ControlsProps) {
         Use the PyTorch port's settings
       </button>
     </section>
+  );
+}
+
+/** λ grid: a checkbox turns it on (the paper's λ values), a text box edits the list; both restart. */
+function GridControl({ params, disabled, onChange }: Pick<ControlsProps, 'params' | 'disabled' | 'onChange'>) {
+  const on = params.runs.length >= 2;
+  const [last, setLast] = useState<readonly number[]>(on ? params.runs : PAPER_GRID);
+  const [problem, setProblem] = useState<string | null>(null);
+  const commit = (input: HTMLInputElement) => {
+    const { value, problem: why } = parseGrid(input.value);
+    setProblem(why ? `λ list ${why}.` : null);
+    if (value.length >= 2) {
+      setLast(value);
+      if (!sameValue(value, params.runs)) onChange({ runs: value });
+    }
+    input.value = formatGrid(value.length >= 2 ? value : params.runs.length ? params.runs : last);
+  };
+  return (
+    <div className="field grid-field">
+      <label>
+        <input type="checkbox" checked={on} disabled={disabled}
+          onChange={(e) => onChange({ runs: e.target.checked ? last : [] })} />
+        λ grid (restarts)
+      </label>
+      {on ? (
+        <>
+          <label htmlFor="grid-lambdas" className="sr-only">λ values, 2 to 6, comma-separated</label>
+          <input
+            id="grid-lambdas" type="text" inputMode="decimal" size={22} key={formatGrid(params.runs)}
+            defaultValue={formatGrid(params.runs)} disabled={disabled}
+            title="2 to 6 λ values between 0 and 1, comma-separated; Enter applies"
+            onKeyDown={(e) => { if (e.key === 'Enter') commit(e.currentTarget); }}
+            onBlur={(e) => commit(e.currentTarget)}
+          />
+        </>
+      ) : null}
+      {problem ? <span className="field-problem" role="status">{problem}</span> : null}
+    </div>
   );
 }

@@ -22,6 +22,10 @@ export interface PanelProps {
   onLegendClick: (c: number | null) => void;
   /** Put a diverged run back to its last good checkpoint. */
   onRollback: () => void;
+  /** Download this run (weights, optimiser state, centers, step) as model.json + weights.bin. */
+  onSave: (name: string) => void;
+  /** Resume this run from a saved pair of files. */
+  onLoad: (files: File[]) => void;
   params: Params;
   model: ModelId | null;
   /** This run's metric history (charts), its rev, and the step axis shared by all panels. */
@@ -33,6 +37,14 @@ export interface PanelProps {
   /** Shared axes: the domain every panel fits; null = fit own data. */
   domain: Domain | null;
   dark: boolean;
+  /** The batch size in force (for samples/s). */
+  batch: number | null;
+  /** This run's center update rule. */
+  update: 'eq4' | 'autograd';
+  /** Where the panel's plot instance goes (the App's video recorder reads it). */
+  scatterRef: { current: Scatter | null };
+  /** Small multiples (λ grid): smaller plot, fewer charts. */
+  compact: boolean;
 }
 
 export function Panel(props: PanelProps) {
@@ -40,8 +52,9 @@ export function Panel(props: PanelProps) {
   const m = snapshot?.metrics;
   const tight = snapshot ? snapshot.compactness ?? (labels ? compactness(snapshot.points, labels) : NaN) : NaN;
   const headingId = `panel-${run}-title`;
-  const scatter = useRef<Scatter | null>(null);
-  const batch = model ? PRESETS[model].batch : null;
+  const scatter = props.scatterRef;
+  const fileInput = useRef<HTMLInputElement | null>(null);
+  const { batch } = props;
   const fileBase = `flock-${run}-step${m?.step ?? 0}`;
 
   const exportCsv = () => {
@@ -65,7 +78,7 @@ export function Panel(props: PanelProps) {
       lambda: snapshot.metrics.lambda,
       alpha: snapshot.metrics.alpha,
       model,
-      update: run === 'softmax' ? 'eq4' : run === 'center' ? params.update : params.update === 'eq4' ? 'autograd' : 'eq4',
+      update: props.update,
       seed: params.seed,
       lr: params.lr,
       accuracy: snapshot.metrics.accuracy,
@@ -73,16 +86,11 @@ export function Panel(props: PanelProps) {
       points: Array.from({ length: pts.length / 2 }, (_, i) => [pts[2 * i], pts[2 * i + 1]]),
       centers: Array.from({ length: snapshot.centers.length / 2 }, (_, i) => [snapshot.centers[2 * i], snapshot.centers[2 * i + 1]]),
     };
-    const url = URL.createObjectURL(new Blob([JSON.stringify(doc)], { type: 'application/json' }));
-    const a = document.createElement('a');
-    a.href = url;
-    a.download = `flock-${run}-step${doc.step}.json`;
-    a.click();
-    setTimeout(() => URL.revokeObjectURL(url), 1000);
+    download(new Blob([JSON.stringify(doc)], { type: 'application/json' }), `${fileBase}.json`);
   };
 
   return (
-    <section className="panel" role="region" aria-labelledby={headingId} data-run={run}>
+    <section className={props.compact ? 'panel compact' : 'panel'} role="region" aria-labelledby={headingId} data-run={run}>
       <header>
         <h2 id={headingId}>{title}</h2>
         {rule ? <span className="tag" title="center update rule">{rule}</span> : null}
@@ -119,6 +127,23 @@ export function Panel(props: PanelProps) {
         <button type="button" onClick={exportJson} disabled={!snapshot || !labels}>Export embeddings</button>
         <button type="button" onClick={exportCsv} disabled={!snapshot || !labels} title="Export embeddings as CSV: index, label, predicted, x, y">CSV</button>
         <button type="button" onClick={saveImage} disabled={!snapshot} title="Save this plot as a PNG, with a caption">Save image</button>
+        <button type="button" onClick={() => props.onSave(`${fileBase}-model`)} disabled={!snapshot}
+          title="Download this run (weights, optimizer state, centers, step, data position) as a TensorFlow.js model.json + weights.bin pair">
+          Download weights
+        </button>
+        <button type="button" onClick={() => fileInput.current?.click()} disabled={!snapshot}
+          title="Resume this run from a downloaded pair: pick both the .json and the .weights.bin">
+          Load weights…
+        </button>
+        <input
+          ref={fileInput} type="file" multiple accept=".json,.bin,application/json,application/octet-stream" hidden
+          aria-label={`Load weights into ${title}`} data-testid={`load-weights-${run}`}
+          onChange={(e) => {
+            const files = Array.from(e.target.files ?? []);
+            e.target.value = '';
+            if (files.length) props.onLoad(files);
+          }}
+        />
       </div>
     </section>
   );

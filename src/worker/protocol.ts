@@ -8,16 +8,30 @@ import type { OptimizerId, RunCheckpoint } from '../train/trainer';
 import type { BatcherState } from '../data/batcher';
 import type { ModelId } from '../train/presets';
 
-/** 'softmax' (λ = 0), 'center' (the user's λ and update rule) and, when comparing rules, 'rule' (the other rule). */
-export type RunId = 'softmax' | 'center' | 'rule';
-export const RUN_IDS: readonly RunId[] = ['softmax', 'center', 'rule'];
-/** The runs that train for a config. */
-export function activeRuns(c: Pick<RunConfig, 'compare'>): RunId[] {
+/**
+ * 'softmax' (λ = 0), 'center' (the user's λ and update rule) and, when comparing rules, 'rule'
+ * (the other rule); in λ-grid mode 'grid0'…'grid5', one per λ of the grid.
+ */
+export type RunId = 'softmax' | 'center' | 'rule' | `grid${number}`;
+/** The runs that train for a config: a λ grid of 2–6 runs replaces the pair. */
+export function activeRuns(c: Pick<RunConfig, 'compare' | 'grid'>): RunId[] {
+  if (c.grid.length >= 2) return c.grid.map((_, i) => `grid${i}` as RunId);
   return c.compare ? ['softmax', 'center', 'rule'] : ['softmax', 'center'];
+}
+/** What distinguishes one run from another: its λ and its center update rule. */
+export function runSetup(id: RunId, c: Pick<RunConfig, 'lambda' | 'update' | 'grid'>): { lambda: number; update: CenterUpdateRule } {
+  if (id === 'softmax') return { lambda: 0, update: 'eq4' }; // λ = 0; Eq. 4 still tracks its centers for the plot
+  if (id === 'center') return { lambda: c.lambda, update: c.update };
+  if (id === 'rule') return { lambda: c.lambda, update: otherRule(c.update) };
+  const lambda = c.grid[Number(id.slice(4))] ?? 0;
+  return { lambda, update: lambda === 0 ? 'eq4' : c.update };
 }
 export function otherRule(r: CenterUpdateRule): CenterUpdateRule {
   return r === 'eq4' ? 'autograd' : 'eq4';
 }
+/** The config fields that apply live, on the next step; the others rebuild the runs (a reset). */
+export const LIVE_KEYS = ['lambda', 'alpha', 'lr', 'update', 'optimizer', 'speed'] as const;
+export type LiveKey = (typeof LIVE_KEYS)[number];
 export type BackendName = 'webgpu' | 'webgl' | 'cpu';
 
 export interface RunConfig {
@@ -31,6 +45,14 @@ export interface RunConfig {
   update: CenterUpdateRule;
   /** Also train a third run with the other center update rule, from the same init. */
   compare: boolean;
+  /** λ grid: 2–6 λ values, one run each (replaces the pair and `compare`); empty = off. */
+  grid: readonly number[];
+  /** Batch size; 0 = the model preset's. */
+  batch: number;
+  /** Probe points embedded and drawn. */
+  probe: number;
+  /** At most this many steps per second per run; 0 = no limit. */
+  speed: number;
 }
 
 /** A run's checkpoint plus its data cursor. */
@@ -52,9 +74,13 @@ export type ToWorker =
   | { type: 'pause' }
   | { type: 'step' }
   | { type: 'reset'; session: number; config: RunConfig }
-  | { type: 'set'; patch: Partial<Pick<RunConfig, 'lambda' | 'alpha' | 'lr' | 'update' | 'optimizer'>> }
+  | { type: 'set'; patch: Partial<Pick<RunConfig, LiveKey>> }
   /** Put a diverged run back to its last good checkpoint (the other runs go on). */
   | { type: 'rollback'; run: RunId }
+  /** Save one run as a TensorFlow.js model.json + weights.bin pair (answered with 'saved'). */
+  | { type: 'save'; run: RunId; name: string }
+  /** Resume one run from a saved pair (the files the user picked; answered with 'loaded' or an error). */
+  | { type: 'load'; run: RunId; files: File[] }
   /** Test hooks, honoured only in the e2e build. */
   | { type: 'debug'; action: 'lose-device' | 'crash' | 'hang' | 'poison'; run?: RunId };
 
@@ -103,4 +129,6 @@ export type FromWorker =
   /** Sent every second while the worker is alive; `busyMs` is the longest recent task, to size the hang timeout. */
   | { type: 'heartbeat'; session: number; busyMs: number }
   | { type: 'checkpoint'; session: number; checkpoint: Checkpoint; step: number }
-  | { type: 'rolledback'; session: number; run: RunId; step: number };
+  | { type: 'rolledback'; session: number; run: RunId; step: number }
+  | { type: 'saved'; session: number; run: RunId; name: string; json: string; weights: ArrayBuffer }
+  | { type: 'loaded'; session: number; run: RunId; step: number; file: string; lambda: number };

@@ -18,13 +18,13 @@ import { Run } from '../train/trainer';
 import { PRESETS, NUM_CLASSES, EMBED_DIM, type ModelId } from '../train/presets';
 import { centerLossFor, validateCenterLossKernels } from '../train/centerLossWebgpu';
 import { composedCenterLoss, type CenterLossOps } from '../train/centerLoss';
+import { SaveFileError, decodeRun, encodeRun } from '../train/savefile';
 import type { WebGPUBackend } from '@tensorflow/tfjs-backend-webgpu';
 import type { BackendName, Checkpoint, FromWorker, RunConfig, RunId, RunResume, ToWorker } from './protocol';
-import { activeRuns, otherRule } from './protocol';
+import { activeRuns, runSetup } from './protocol';
 
 declare const self: DedicatedWorkerGlobalScope;
 
-const PROBE_SIZE = 2000;
 const PROBE_SEED = 2016;
 /** Probing may take at most this share of the time. */
 const PROBE_BUDGET = 0.2;
@@ -40,6 +40,7 @@ let software = false;
 let data: Mnist | null = null;
 let probeX: tf.Tensor2D | null = null;
 let probeLabels = new Uint8Array(0);
+let probeIdx: Int32Array = new Int32Array(0);
 let config: RunConfig | null = null;
 let lossOps: CenterLossOps = composedCenterLoss;
 let model: ModelId = 'tiny';
@@ -53,6 +54,7 @@ let good: Partial<Record<RunId, RunResume>> = {};
 let lastCheckpoint = 0;
 let diverged: Partial<Record<RunId, boolean>> = {};
 let lastLosses: Partial<Record<RunId, [number, number]>> = {};
+let lastAccuracy: Partial<Record<RunId, number>> = {};
 
 let training = false;
 let pendingSteps = 0;
@@ -61,7 +63,8 @@ let stepsSinceProbe = 0;
 let probeEvery = 1;
 let pairMs = 0; // EMA of one interleaved pair of steps
 let probeMs = 0; // EMA of probing both runs
-let lastSnapshot = { time: 0, step: 0 };
+/** When the last snapshot was taken and each run's step then (for its own steps/s). */
+let lastSnapshot = { time: 0, steps: {} as Partial<Record<RunId, number>> };
 
 function post(m: FromWorker, transfer: Transferable[] = []): void {
   self.postMessage(m, transfer);
@@ -130,9 +133,22 @@ function lrFor(lr: number): number {
   return lr > 0 ? lr : PRESETS[model].lr;
 }
 
+/** The batch size in force: 0 stands for the model preset's. */
+function batchFor(c: RunConfig): number {
+  return c.batch > 0 ? c.batch : PRESETS[model].batch;
+}
+
+/** Draws the probe set (stratified test digits) for a size; the UI gets its labels and pixels with 'ready'. */
+function buildProbe(size: number): void {
+  probeX?.dispose();
+  probeIdx = stratifiedProbe(data!.testLabels, size, PROBE_SEED);
+  probeLabels = Uint8Array.from(gatherLabels(data!.testLabels, probeIdx));
+  probeX = tf.tensor2d(gatherImages(data!.testImages, probeIdx), [probeIdx.length, 784]);
+}
+
 /** (Re)creates both runs from the seed: same weights, same centers, same batch order. */
 function buildRuns(c: RunConfig): void {
-  if (runs) Object.values(runs).forEach((r) => r.dispose());
+  if (runs) Object.values(runs).forEach((r) => r?.dispose());
   resolveModel(c.model);
   const preset = PRESETS[model];
   const weights = initialWeights(preset, c.seed);
@@ -142,22 +158,19 @@ function buildRuns(c: RunConfig): void {
   const prefix = `s${session}`;
   const hyper = { optimizer: c.optimizer, lr: lrFor(c.lr), alpha: c.alpha };
   ids = activeRuns(c);
-  runs = {
-    // The softmax-only run tracks its centers with Eq. 4 so its panel can draw them; λ = 0 keeps them out of training.
-    softmax: new Run(`${prefix}/softmax`, preset, weights, centers0, { ...hyper, lambda: 0, update: 'eq4' }, ops),
-    center: new Run(`${prefix}/center`, preset, weights, centers0, { ...hyper, lambda: c.lambda, update: c.update }, ops),
-  };
-  if (c.compare) runs.rule = new Run(`${prefix}/rule`, preset, weights, centers0, { ...hyper, lambda: c.lambda, update: otherRule(c.update) }, ops);
-  batchers = Object.fromEntries(ids.map((id) => [id, new Batcher(data!.trainLabels.length, preset.batch, c.seed)]));
+  // Every run starts from the same weights and centers; only λ (and the update rule) tell them apart.
+  runs = Object.fromEntries(ids.map((id) => [id, new Run(`${prefix}/${id}`, preset, weights, centers0, { ...hyper, ...runSetup(id, c) }, ops)]));
+  batchers = Object.fromEntries(ids.map((id) => [id, new Batcher(data!.trainLabels.length, batchFor(c), c.seed)]));
   good = {};
   lastCheckpoint = 0;
   diverged = {};
   lastLosses = {};
+  lastAccuracy = {};
   stepsSinceProbe = 0;
   probeEvery = 1;
   pairMs = 0;
   probeMs = 0;
-  lastSnapshot = { time: performance.now(), step: 0 };
+  lastSnapshot = { time: performance.now(), steps: Object.fromEntries(ids.map((id) => [id, 0])) };
 }
 
 async function init(m: Extract<ToWorker, { type: 'init' }>): Promise<void> {
@@ -174,10 +187,8 @@ async function init(m: Extract<ToWorker, { type: 'init' }>): Promise<void> {
     }
   }
   data = await loadMnist(m.dataBase, (p) => post({ type: 'progress', session, file: p.file, loaded: p.overallLoaded, total: p.overallTotal }));
-  const idx = stratifiedProbe(data.testLabels, PROBE_SIZE, PROBE_SEED);
-  probeLabels = Uint8Array.from(gatherLabels(data.testLabels, idx));
-  probeX = tf.tensor2d(gatherImages(data.testImages, idx), [idx.length, 784]);
   config = m.config;
+  buildProbe(config.probe);
   buildRuns(config);
   const resumed = m.resume && m.resume.model === model ? m.resume : undefined;
   if (resumed) {
@@ -186,15 +197,22 @@ async function init(m: Extract<ToWorker, { type: 'init' }>): Promise<void> {
       if (cp) { restoreRun(id, cp); good[id] = cp; }
     }
   }
-  const probeImages = new Uint8Array(idx.length * 784);
-  idx.forEach((k, i) => probeImages.set(data!.testImages.subarray(k * 784, (k + 1) * 784), i * 784));
-  const labelsCopy = probeLabels.slice();
-  post({
-    type: 'ready', session, backend, adapter, software, fallbackReason: backend === 'webgpu' ? undefined : reason,
-    model, modelReason, probeLabels: labelsCopy, probeSize: idx.length, centerLoss: lossOps.id, probeImages,
-  }, [probeImages.buffer, labelsCopy.buffer]);
+  readyInfo = { adapter, fallbackReason: backend === 'webgpu' ? undefined : reason };
+  postReady();
   await snapshot();
   postStatus();
+}
+
+let readyInfo: { adapter: string; fallbackReason?: string } = { adapter: '' };
+/** Tells the UI what it trains on and sends the probe digits (labels and pixels, transferred). */
+function postReady(): void {
+  const probeImages = new Uint8Array(probeIdx.length * 784);
+  probeIdx.forEach((k, i) => probeImages.set(data!.testImages.subarray(k * 784, (k + 1) * 784), i * 784));
+  const labelsCopy = probeLabels.slice();
+  post({
+    type: 'ready', session, backend, adapter: readyInfo.adapter, software, fallbackReason: readyInfo.fallbackReason,
+    model, modelReason, probeLabels: labelsCopy, probeSize: probeIdx.length, centerLoss: lossOps.id, probeImages,
+  }, [probeImages.buffer, labelsCopy.buffer]);
 }
 
 /** The backend has no device-loss handling: report it, and the UI respawns the worker from the last checkpoint. */
@@ -253,24 +271,56 @@ async function checkpoint(): Promise<void> {
   lastCheckpoint = performance.now();
   const c: Checkpoint = { config, model, runs: good };
   // Structured clone copies the arrays, so the worker keeps its own.
-  post({ type: 'checkpoint', session, checkpoint: c, step: Math.max(0, ...Object.values(good).map((g) => g.step)) });
+  post({ type: 'checkpoint', session, checkpoint: c, step: Math.max(0, ...Object.values(good).map((g) => g?.step ?? 0)) });
 }
 
 /** Puts one run back to its last good state (weights, optimiser, centers, step, data cursor). */
 function restoreRun(id: RunId, cp: RunResume): void {
   runs![id]!.restore(cp);
-  const preset = PRESETS[model];
-  batchers[id] = Batcher.from(data!.trainLabels.length, preset.batch, config!.seed, cp.cursor);
+  batchers[id] = Batcher.from(data!.trainLabels.length, batchFor(config!), config!.seed, cp.cursor);
   diverged[id] = false;
   lastLosses[id] = [NaN, NaN];
+}
+
+/** Resumes run `id` from a model.json + weights.bin pair (tf.io.browserFiles reads them). */
+async function loadRun(id: RunId, files: File[]): Promise<void> {
+  const jsonFile = files.find((f) => f.name.endsWith('.json'));
+  const binFile = files.find((f) => f !== jsonFile);
+  if (!jsonFile || !binFile || files.length !== 2) {
+    throw new SaveFileError('pick both files of a saved run: the .json and its .weights.bin');
+  }
+  let manifest: tf.io.ModelJSON;
+  try {
+    manifest = JSON.parse(await jsonFile.text()) as tf.io.ModelJSON;
+  } catch {
+    throw new SaveFileError(`${jsonFile.name} is not valid JSON`);
+  }
+  // browserFiles matches the weights file by the name model.json gives it; a browser may have renamed the download.
+  const path = manifest?.weightsManifest?.[0]?.paths?.[0];
+  if (typeof path !== 'string') throw new SaveFileError(`${jsonFile.name} lists no weights file`);
+  const bin = new File([binFile], path.split('/').pop()!);
+  const artifacts = await tf.io.browserFiles([jsonFile, bin]).load!();
+  const saved = await decodeRun(artifacts);
+  if (saved.meta.model !== model) {
+    throw new SaveFileError(`${jsonFile.name} holds a ${PRESETS[saved.meta.model].label} run, and this page trains ${PRESETS[model].label}; choose that model first`);
+  }
+  const cp = { ...saved.checkpoint, cursor: saved.cursor };
+  restoreRun(id, cp);
+  good[id] = cp;
+  post({ type: 'loaded', session, run: id, step: cp.step, file: jsonFile.name, lambda: saved.meta.lambda });
+  await snapshot();
 }
 
 async function snapshot(): Promise<void> {
   if (!runs || !probeX) return;
   const t0 = performance.now();
-  const now = t0;
-  const step = Math.max(...ids.map((id) => runs![id]!.step));
-  const rate = now > lastSnapshot.time && step > lastSnapshot.step ? ((step - lastSnapshot.step) * 1000) / (now - lastSnapshot.time) : 0;
+  const elapsed = t0 - lastSnapshot.time;
+  /** Each run's own steps/s since the last snapshot (runs step one for one, but a diverged run stops). */
+  const rateOf = (id: RunId) => {
+    const before = lastSnapshot.steps[id];
+    const now = runs![id]!.step;
+    return before !== undefined && elapsed > 0 && now > before ? ((now - before) * 1000) / elapsed : 0;
+  };
   // Probe every run first, then post them all, so the panels always show the same step.
   const mine = session;
   const cancelled = () => session !== mine; // a reset arrived: drop this snapshot rather than finish it
@@ -284,12 +334,13 @@ async function snapshot(): Promise<void> {
   for (const { id, run, probe, centers } of results) {
     const bad = diverged[id] || !probe.points.every(Number.isFinite);
     diverged[id] = bad;
+    lastAccuracy[id] = probe.accuracy;
     post({
       type: 'snapshot', session, run: id,
       metrics: {
         step: run.step, softmaxLoss: lastLosses[id]?.[0] ?? NaN, centerLoss: lastLosses[id]?.[1] ?? NaN,
         lambda: run.hyper.lambda, alpha: run.hyper.alpha, accuracy: probe.accuracy,
-        stepsPerSec: bad ? 0 : rate, diverged: bad,
+        stepsPerSec: bad ? 0 : rateOf(id), diverged: bad,
       },
       points: probe.points, centers, predictions: probe.predictions, numTensors, probeEvery,
     }, [probe.points.buffer, centers.buffer, probe.predictions.buffer]);
@@ -298,7 +349,7 @@ async function snapshot(): Promise<void> {
   probeMs = probeMs ? 0.7 * probeMs + 0.3 * dt : dt;
   if (pairMs > 0) probeEvery = Math.max(1, Math.min(500, Math.ceil(probeMs / (PROBE_BUDGET * pairMs))));
   stepsSinceProbe = 0;
-  lastSnapshot = { time: performance.now(), step };
+  lastSnapshot = { time: performance.now(), steps: Object.fromEntries(ids.map((id) => [id, runs![id]!.step])) };
   if (performance.now() - lastCheckpoint >= CHECKPOINT_MS) await checkpoint();
 }
 
@@ -306,8 +357,10 @@ async function snapshot(): Promise<void> {
 function tick(): void {
   if (ticking || !runs || (!training && pendingSteps === 0)) return;
   ticking = true;
+  let wait = 0;
   enqueue(async () => {
     try {
+      const roundStart = performance.now();
       const manual = pendingSteps > 0 && !training;
       if (manual) pendingSteps--;
       await trainPair();
@@ -315,10 +368,13 @@ function tick(): void {
       const allDiverged = ids.every((id) => diverged[id]);
       if (manual || due || allDiverged) await snapshot();
       if (allDiverged && training) { training = false; postStatus(); }
+      // The speed limit: one round (a step of every run) at most every 1/speed seconds.
+      const speed = config?.speed ?? 0;
+      if (training && speed > 0) wait = Math.max(0, 1000 / speed - (performance.now() - roundStart));
     } finally {
       ticking = false;
     }
-    setTimeout(tick, 0);
+    setTimeout(tick, wait);
   });
 }
 
@@ -351,7 +407,10 @@ self.onmessage = (e: MessageEvent<ToWorker>) => {
       config = m.config;
       enqueue(async () => {
         if (!data) return;
+        const probeChanged = m.config.probe !== probeIdx.length;
+        if (probeChanged) buildProbe(m.config.probe);
         buildRuns(m.config);
+        if (probeChanged) postReady();
         postStatus();
         await snapshot();
       });
@@ -371,6 +430,34 @@ self.onmessage = (e: MessageEvent<ToWorker>) => {
       });
       break;
     }
+    case 'save': {
+      const { run: id, name } = m;
+      enqueue(async () => {
+        const run = runs?.[id];
+        if (!run || !config) return;
+        const checkpoint = await run.checkpoint();
+        const meta = {
+          version: 1, run: id, model, seed: config.seed, lambda: run.hyper.lambda, alpha: run.hyper.alpha,
+          update: run.hyper.update, lr: run.hyper.lr, batch: batchFor(config), accuracy: lastAccuracy[id] ?? 0,
+        };
+        const { json, weights } = await encodeRun({ meta, checkpoint, cursor: batchers[id]!.state }, name);
+        post({ type: 'saved', session, run: id, name, json: JSON.stringify(json), weights }, [weights]);
+      });
+      break;
+    }
+    case 'load': {
+      const { run: id, files } = m;
+      enqueue(async () => {
+        if (!runs?.[id] || !config) return;
+        try {
+          await loadRun(id, files);
+        } catch (e) {
+          const why = e instanceof SaveFileError ? e.message : `it could not be read (${e instanceof Error ? e.message : e})`;
+          post({ type: 'error', session, fatal: false, message: `Could not load the run: ${why}. Nothing was changed.` });
+        }
+      });
+      break;
+    }
     case 'debug':
       if (import.meta.env.MODE !== 'e2e') break; // test hooks exist only in the e2e build
       if (m.action === 'lose-device') (tf.backend() as WebGPUBackend).device?.destroy();
@@ -386,11 +473,9 @@ self.onmessage = (e: MessageEvent<ToWorker>) => {
       if (!config) break;
       config = { ...config, ...m.patch };
       if (!runs) break;
-      const { lambda, alpha, update, optimizer } = config;
+      const { alpha, optimizer } = config;
       const lr = lrFor(config.lr);
-      runs.softmax!.hyper = { ...runs.softmax!.hyper, alpha, lr, optimizer };
-      runs.center!.hyper = { ...runs.center!.hyper, lambda, alpha, lr, update, optimizer };
-      if (runs.rule) runs.rule.hyper = { ...runs.rule.hyper, lambda, alpha, lr, update: otherRule(update), optimizer };
+      for (const id of ids) runs[id]!.hyper = { ...runs[id]!.hyper, alpha, lr, optimizer, ...runSetup(id, config) };
       break;
     }
   }

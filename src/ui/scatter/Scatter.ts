@@ -496,7 +496,7 @@ export class Scatter {
   }
 
   /** The current view as a PNG-ready canvas (settled positions), with `caption` drawn on top. */
-  toImage(caption: string, scale = 2): HTMLCanvasElement {
+  toImage(caption: string, scale = 2, animated = false): HTMLCanvasElement {
     const cs = getComputedStyle(this.root);
     const v = (name: string, dflt: string) => cs.getPropertyValue(name).trim() || dflt;
     const w = this.innerW > 0 ? this.innerW : 480, h = this.innerH > 0 ? this.innerH : 480;
@@ -504,9 +504,10 @@ export class Scatter {
       width: w,
       height: h,
       domain: this.innerW > 0 ? this.visibleDomain(d3now()) : this.fit ?? defaultDomain(),
-      points: this.points.target,
+      // A still shows where the points are going; a video frame shows them where they are now.
+      points: animated ? this.points.valueAt(d3now()) : this.points.target,
       labels: this.labels,
-      centers: this.centers.target,
+      centers: animated ? this.centers.valueAt(d3now()) : this.centers.target,
       colors: this.colors,
       highlight: this.highlight,
       theme: { fg: v('--scatter-fg', '#1f2328'), bg: v('--scatter-bg', '#ffffff'), grid: v('--scatter-grid', '#e3e6ea'), muted: v('--scatter-muted', '#5b6475') },

@@ -1,0 +1,114 @@
+/**
+ * The λ grid (small multiples): N runs from the same init, one λ each, all trained fairly; and the
+ * URL parameters that size a session (probe, batch, speed). One page, reused (serial).
+ */
+import { test, expect, chromium, type Browser, type Page } from '@playwright/test';
+import { mkdir, readFile } from 'node:fs/promises';
+import { resolve } from 'node:path';
+import { serveStatic } from './serve';
+import { chromiumArgs, executablePath } from './browser';
+import { stepOf } from './readout';
+
+const ROOT = resolve(import.meta.dirname, '../dist-e2e');
+const ARTIFACTS = resolve(import.meta.dirname, 'artifacts');
+const GRID = ['grid0', 'grid1', 'grid2'] as const;
+
+async function gridSteps(page: Page, runs: readonly string[] = GRID): Promise<number[]> {
+  return Promise.all(runs.map(async (r) => stepOf(await page.getByTestId(`readout-${r}`).textContent())));
+}
+const num = async (page: Page, id: string) => Number((await page.getByTestId(id).textContent())?.replace(/,/g, ''));
+
+test.describe.serial('λ grid', () => {
+  let server: Awaited<ReturnType<typeof serveStatic>>;
+  let browser: Browser;
+  let page: Page;
+  const pageErrors: string[] = [];
+
+  test.beforeAll(async () => {
+    server = await serveStatic(ROOT, '/flock/');
+    browser = await chromium.launch({ executablePath: executablePath(), args: chromiumArgs(true) });
+    page = await (await browser.newContext({ viewport: { width: 1440, height: 900 }, acceptDownloads: true })).newPage();
+    page.on('pageerror', (e) => { pageErrors.push(e.message); console.log('[pageerror]', e.message); });
+  });
+
+  test.afterAll(async () => {
+    await browser?.close();
+    await server?.close();
+  });
+
+  test('?runs=0,0.01,1 trains 3 small multiples from the same init; each advances and shows its own throughput', async () => {
+    await page.goto(`${server.url}?model=tiny&runs=0,0.01,1&probe=500&batch=32`);
+    await expect(page.getByRole('button', { name: 'Train' })).toBeEnabled({ timeout: 120_000 });
+    await expect(page.getByRole('region')).toHaveCount(3);
+    for (const name of ['λ = 0 (softmax only)', 'λ = 0.01', 'λ = 1']) await expect(page.getByRole('region', { name })).toBeVisible();
+    await expect(page.getByRole('slider', { name: /λ/ })).toBeDisabled(); // each panel has its own λ
+    // Same init: at step 0 the three panels show the same embedding, hence the same accuracy.
+    await expect(page.getByTestId('readout-grid2')).toHaveText(/^step 0 · accuracy \d/);
+    const at0 = await Promise.all(GRID.map((r) => page.getByTestId(`readout-${r}`).textContent()));
+    expect(new Set(at0).size).toBe(1);
+
+    await page.getByRole('button', { name: 'Train' }).click();
+    await expect.poll(async () => Math.min(...(await gridSteps(page))), { timeout: 300_000, intervals: [1000] }).toBeGreaterThanOrEqual(6);
+    await page.getByRole('button', { name: 'Pause' }).click();
+    // Fair: the runs step one for one, so their counters never drift apart by more than a round.
+    const s = await gridSteps(page);
+    expect(Math.max(...s) - Math.min(...s)).toBeLessThanOrEqual(1);
+    for (const r of GRID) {
+      const sps = await num(page, `steps-per-sec-${r}`);
+      expect(sps, r).toBeGreaterThan(0);
+      expect(Math.abs((await num(page, `samples-per-sec-${r}`)) - sps * 32)).toBeLessThanOrEqual(0.05 * 32 + 1); // ?batch=32
+    }
+    // ?probe=500: each panel embeds 500 test digits.
+    const [csv] = await Promise.all([page.waitForEvent('download'), page.locator('section.panel[data-run=grid1]').getByRole('button', { name: 'CSV' }).click()]);
+    expect((await readFile(await csv.path(), 'utf8')).trim().split('\n')).toHaveLength(501);
+    await mkdir(ARTIFACTS, { recursive: true });
+    await page.screenshot({ path: resolve(ARTIFACTS, 'flock-grid-1440.png'), fullPage: true });
+  });
+
+  test('Speed caps the step rate of every run without a restart', async () => {
+    const before = Math.max(...(await gridSteps(page)));
+    await page.getByRole('combobox', { name: /^Speed/ }).selectOption('1');
+    await expect(page).toHaveURL(/speed=1(&|$)/);
+    await page.getByRole('button', { name: 'Train' }).click();
+    // Two snapshots after the change: the rate between them is what the cap allows (≤ 1 step/s).
+    await expect.poll(async () => Math.min(...(await gridSteps(page))), { timeout: 120_000, intervals: [1000] }).toBeGreaterThanOrEqual(before + 4);
+    await page.getByRole('button', { name: 'Pause' }).click();
+    expect(Math.min(...(await gridSteps(page)))).toBeGreaterThan(before); // no restart
+    for (const r of GRID) expect(await num(page, `steps-per-sec-${r}`), r).toBeLessThanOrEqual(1.15);
+    await page.getByRole('combobox', { name: /^Speed/ }).selectOption('0');
+  });
+
+  test('the λ grid control: off gives the pair, on gives the grid back, the list is editable and validated', async () => {
+    const toggle = page.getByRole('checkbox', { name: /λ grid/ });
+    await toggle.uncheck();
+    await expect(page.getByRole('region')).toHaveCount(2);
+    await expect(page.getByRole('region', { name: 'Softmax only' })).toBeVisible();
+    await expect(page).not.toHaveURL(/runs=/);
+    await toggle.check();
+    await expect(page.getByRole('region')).toHaveCount(3);
+    await expect(page).toHaveURL(/runs=0%2C0\.01%2C1|runs=0,0\.01,1/);
+
+    const list = page.getByRole('textbox', { name: /λ values/ });
+    await list.fill('0, 0.1');
+    await list.press('Enter');
+    await expect(page.getByRole('region')).toHaveCount(2);
+    await expect(page.getByRole('region', { name: 'λ = 0.1' })).toBeVisible();
+    await list.fill('0.5, abc');
+    await list.press('Enter');
+    await expect(page.getByRole('status').filter({ hasText: 'not a number' })).toBeVisible();
+    await expect(page.getByRole('region', { name: 'λ = 0.1' })).toBeVisible(); // unchanged
+    await expect(list).toHaveValue('0, 0.1');
+    await page.getByRole('button', { name: 'Step', exact: true }).click();
+    await expect.poll(async () => Math.min(...(await gridSteps(page, ['grid0', 'grid1']))), { timeout: 60_000 }).toBeGreaterThanOrEqual(1);
+  });
+
+  test("turning the grid on from the pair gives the paper's five λ values", async () => {
+    await page.goto(`${server.url}?model=tiny&probe=500`);
+    await expect(page.getByRole('button', { name: 'Train' })).toBeEnabled({ timeout: 120_000 });
+    await page.getByRole('checkbox', { name: /λ grid/ }).check();
+    await expect(page.getByRole('region')).toHaveCount(5);
+    for (const name of ['λ = 0 (softmax only)', 'λ = 0.003', 'λ = 0.01', 'λ = 0.1', 'λ = 1']) await expect(page.getByRole('region', { name })).toBeVisible();
+    await expect(page.getByTestId('readout-grid4')).toHaveText(/^step 0 · accuracy \d/, { timeout: 60_000 });
+    expect(pageErrors).toEqual([]);
+  });
+});

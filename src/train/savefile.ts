@@ -1,0 +1,127 @@
+/**
+ * A run saved to disk in TensorFlow.js's own format (model.json + weights.bin, as written by
+ * tf.io.browserDownloads and read by tf.io.browserFiles): one named tensor per layer, the
+ * optimiser's buffers, the class centers; the step, the data cursor and the hyper-parameters in
+ * `userDefinedMetadata`. Loading it back resumes the run exactly. DOM-free (worker and Node).
+ */
+import * as tf from '@tensorflow/tfjs';
+import type { BatcherState } from '../data/batcher';
+import type { CenterUpdateRule } from './centerLoss';
+import { layerShapes } from './model';
+import { EMBED_DIM, NUM_CLASSES, PRESETS, type ModelId } from './presets';
+import type { OptimizerId, RunCheckpoint } from './trainer';
+
+export const SAVE_FORMAT = 'flock-run';
+export const SAVE_VERSION = 1;
+
+export interface SavedRunMeta {
+  version: number;
+  /** The panel it came from ('softmax', 'center', 'grid2', …): informative only. */
+  run: string;
+  model: ModelId;
+  seed: number;
+  lambda: number;
+  alpha: number;
+  update: CenterUpdateRule;
+  lr: number;
+  batch: number;
+  accuracy: number;
+}
+
+export interface SavedRun { meta: SavedRunMeta; checkpoint: RunCheckpoint; cursor: BatcherState }
+
+/** The bookkeeping part of the metadata (everything but the tensors). */
+interface Stored extends SavedRunMeta { step: number; adamSteps: number; optimizer: OptimizerId; cursor: BatcherState }
+
+export class SaveFileError extends Error {}
+
+/** Builds the artifacts and the model.json/weights.bin pair; `name` is the weights file's base name. */
+export async function encodeRun(saved: SavedRun, name: string): Promise<{ json: tf.io.ModelJSON; weights: ArrayBuffer }> {
+  const { meta, checkpoint: cp, cursor } = saved;
+  const tensors: tf.NamedTensorMap = {};
+  let at = 0;
+  for (const l of layerShapes(PRESETS[meta.model])) {
+    const n = l.shape.reduce((a, b) => a * b, 1);
+    tensors[l.name] = tf.tensor(cp.weights.subarray(at, at + n), l.shape);
+    at += n;
+  }
+  if (at !== cp.weights.length) throw new SaveFileError(`the weights do not fit ${PRESETS[meta.model].label}`);
+  tensors['centers'] = tf.tensor2d(cp.centers, [NUM_CLASSES, EMBED_DIM]);
+  tensors['optimizer/first'] = tf.tensor1d(cp.first);
+  tensors['optimizer/second'] = tf.tensor1d(cp.second);
+  try {
+    const { data, specs } = await tf.io.encodeWeights(tensors);
+    const stored: Stored = { ...meta, step: cp.step, adamSteps: cp.adamSteps, optimizer: cp.optimizer, cursor };
+    const json: tf.io.ModelJSON = {
+      modelTopology: { flock: { format: SAVE_FORMAT, model: meta.model, layers: layerShapes(PRESETS[meta.model]).map((l) => l.name) } },
+      format: SAVE_FORMAT,
+      generatedBy: 'Flock',
+      convertedBy: null,
+      weightsManifest: [{ paths: [`./${name}.weights.bin`], weights: specs }],
+      userDefinedMetadata: { flock: stored as unknown as Record<string, unknown> } as unknown as Record<string, object>,
+    };
+    return { json, weights: data as ArrayBuffer };
+  } finally {
+    tf.dispose(Object.values(tensors));
+  }
+}
+
+const isInt = (v: unknown, min = 0): v is number => typeof v === 'number' && Number.isInteger(v) && v >= min;
+const isNum = (v: unknown): v is number => typeof v === 'number' && Number.isFinite(v);
+
+/** Reads loaded artifacts back into a run's state; every problem becomes a SaveFileError in plain words. */
+export async function decodeRun(artifacts: tf.io.ModelArtifacts): Promise<SavedRun> {
+  if (artifacts.format !== SAVE_FORMAT) {
+    throw new SaveFileError(`this is not a Flock run file (format ${JSON.stringify(artifacts.format ?? null)}, expected "${SAVE_FORMAT}")`);
+  }
+  const s = (artifacts.userDefinedMetadata as { flock?: Partial<Stored> } | undefined)?.flock;
+  if (!s || typeof s !== 'object') throw new SaveFileError('the file has no Flock metadata');
+  if (s.version !== SAVE_VERSION) throw new SaveFileError(`the file is version ${String(s.version)}; this Flock reads version ${SAVE_VERSION}`);
+  if (typeof s.model !== 'string' || !Object.hasOwn(PRESETS, s.model)) throw new SaveFileError(`unknown model ${JSON.stringify(s.model)}`);
+  if (!isInt(s.step) || !isInt(s.adamSteps) || !isInt(s.seed) || !isInt(s.batch, 1) || !s.cursor || !isInt(s.cursor.epoch) || !isInt(s.cursor.offset)) {
+    throw new SaveFileError('the step, seed, batch or data cursor in the file is missing or invalid');
+  }
+  if (s.optimizer !== 'sgd' && s.optimizer !== 'adam') throw new SaveFileError('the optimizer in the file is unknown');
+  if (s.update !== 'eq4' && s.update !== 'autograd') throw new SaveFileError('the center update rule in the file is unknown');
+  if (![s.lambda, s.alpha, s.lr, s.accuracy].every(isNum)) throw new SaveFileError('λ, α, the learning rate or the accuracy in the file is invalid');
+  if (!artifacts.weightSpecs || !artifacts.weightData) throw new SaveFileError('the file has no weights');
+  const model = s.model as ModelId;
+  let tensors: tf.NamedTensorMap;
+  try {
+    // tidy: if decoding throws half-way, the tensors made so far are disposed too.
+    tensors = tf.tidy(() => tf.io.decodeWeights(artifacts.weightData!, artifacts.weightSpecs!));
+  } catch (e) {
+    throw new SaveFileError(`the weights file does not match model.json (${e instanceof Error ? e.message : e})`);
+  }
+  try {
+    const read = async (name: string, shape: number[]): Promise<Float32Array> => {
+      const t = tensors[name];
+      if (!t) throw new SaveFileError(`the weights file has no tensor "${name}"`);
+      if (t.dtype !== 'float32' || t.shape.join() !== shape.join()) {
+        throw new SaveFileError(`"${name}" has shape [${t.shape}] (${t.dtype}); ${PRESETS[model].label} needs [${shape}]`);
+      }
+      const v = Float32Array.from((await t.data()) as Float32Array);
+      if (!v.every(Number.isFinite)) throw new SaveFileError(`"${name}" holds NaN or infinite values`);
+      return v;
+    };
+    const layers = layerShapes(PRESETS[model]);
+    const parts = await Promise.all(layers.map((l) => read(l.name, l.shape)));
+    const weights = new Float32Array(parts.reduce((n, p) => n + p.length, 0));
+    let at = 0;
+    for (const p of parts) { weights.set(p, at); at += p.length; }
+    const first = await read('optimizer/first', [weights.length]);
+    const second = await read('optimizer/second', [weights.length]);
+    const centers = await read('centers', [NUM_CLASSES, EMBED_DIM]);
+    const meta: SavedRunMeta = {
+      version: s.version, run: String(s.run ?? ''), model, seed: s.seed, lambda: s.lambda!, alpha: s.alpha!,
+      update: s.update, lr: s.lr!, batch: s.batch, accuracy: s.accuracy!,
+    };
+    return {
+      meta,
+      checkpoint: { step: s.step, weights, first, second, adamSteps: s.adamSteps, optimizer: s.optimizer, centers },
+      cursor: { epoch: s.cursor.epoch, offset: s.cursor.offset },
+    };
+  } finally {
+    tf.dispose(Object.values(tensors));
+  }
+}

@@ -1,0 +1,92 @@
+import * as tf from '@tensorflow/tfjs';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { composedCenterLoss } from '../src/train/centerLoss';
+import { initialWeights } from '../src/train/model';
+import { PRESETS } from '../src/train/presets';
+import { Run } from '../src/train/trainer';
+import { SaveFileError, decodeRun, encodeRun, type SavedRunMeta } from '../src/train/savefile';
+import { mulberry32 } from '../src/data/batcher';
+
+const B = 16;
+function batch(seed: number) {
+  const r = mulberry32(seed);
+  const x = tf.tensor2d(Float32Array.from({ length: B * 784 }, () => r() * 2 - 1), [B, 784]);
+  const y = tf.tensor1d(Int32Array.from({ length: B }, (_, i) => i % 10), 'int32');
+  return { x, y };
+}
+const c0 = Float32Array.from({ length: 20 }, (_, i) => Math.sin(i));
+const hyper = { optimizer: 'adam' as const, lr: 0.01, lambda: 0.3, alpha: 0.5, update: 'eq4' as const };
+const meta: SavedRunMeta = { version: 1, run: 'center', model: 'tiny', seed: 1, lambda: 0.3, alpha: 0.5, update: 'eq4', lr: 0.01, batch: B, accuracy: 0.5 };
+
+async function trained(steps: number) {
+  const run = new Run(`save${Math.random()}`, PRESETS.tiny, initialWeights(PRESETS.tiny, 1), c0, { ...hyper }, composedCenterLoss);
+  for (let i = 0; i < steps; i++) {
+    const { x, y } = batch(i);
+    const t = run.trainStep(x, y);
+    await t.data();
+    tf.dispose([x, y, t]);
+  }
+  return run;
+}
+
+/** What tf.io.browserFiles does with the two files, minus the File plumbing. */
+function artifactsOf(json: tf.io.ModelJSON, weights: ArrayBuffer) {
+  return tf.io.getModelArtifactsForJSON(json, async (manifest) => [manifest.flatMap((g) => g.weights), weights]);
+}
+
+beforeAll(async () => { await tf.setBackend('cpu'); });
+
+describe('run files (tfjs model.json + weights.bin)', () => {
+  it('round-trips weights, optimiser state, centers, step and cursor; training continues identically', async () => {
+    const a = await trained(5);
+    const cp = await a.checkpoint();
+    const { json, weights } = await encodeRun({ meta, checkpoint: cp, cursor: { epoch: 2, offset: 48 } }, 'flock-center-step5');
+    expect(json.weightsManifest[0].paths).toEqual(['./flock-center-step5.weights.bin']);
+    expect(json.weightsManifest[0].weights.map((w) => w.name)).toEqual(['fc1/w', 'fc1/b', 'fc1/prelu', 'ip1/w', 'ip1/b', 'ip1/prelu', 'ip2/w', 'centers', 'optimizer/first', 'optimizer/second']);
+    // Through JSON text, as on disk.
+    const back = await decodeRun(await artifactsOf(JSON.parse(JSON.stringify(json)), weights.slice(0)));
+    expect(back.meta).toEqual(meta);
+    expect(back.cursor).toEqual({ epoch: 2, offset: 48 });
+    expect(back.checkpoint).toEqual(cp);
+
+    const b = new Run('restored', PRESETS.tiny, initialWeights(PRESETS.tiny, 99), new Float32Array(20), { ...hyper }, composedCenterLoss);
+    b.restore(back.checkpoint);
+    for (const r of [a, b]) {
+      const { x, y } = batch(100);
+      const t = r.trainStep(x, y);
+      await t.data();
+      tf.dispose([x, y, t]);
+    }
+    expect(Array.from(await b.net.vars[0].data())).toEqual(Array.from(await a.net.vars[0].data()));
+    expect(Array.from(await b.centers.data())).toEqual(Array.from(await a.centers.data()));
+    expect(b.step).toBe(6);
+    a.dispose();
+    b.dispose();
+  });
+
+  it('rejects foreign, truncated, mismatched and NaN files with a plain message, leaking no tensors', async () => {
+    const a = await trained(1);
+    const cp = await a.checkpoint();
+    a.dispose();
+    const { json, weights } = await encodeRun({ meta, checkpoint: cp, cursor: { epoch: 0, offset: 16 } }, 'x');
+    const before = tf.memory().numTensors;
+    const fails = async (j: tf.io.ModelJSON, w: ArrayBuffer, msg: RegExp) => {
+      const p = artifactsOf(j, w).then(decodeRun);
+      await expect(p).rejects.toThrow(msg);
+      await p.catch((e) => expect(e instanceof SaveFileError || e instanceof Error).toBe(true));
+    };
+    await fails({ ...json, format: 'layers-model' }, weights, /not a Flock run file/);
+    await fails({ ...json, userDefinedMetadata: {} }, weights, /no Flock metadata/);
+    await fails(json, weights.slice(0, weights.byteLength - 8), /does not match model.json/);
+    const small = JSON.parse(JSON.stringify(json));
+    small.userDefinedMetadata.flock.model = 'lenetpp';
+    await fails(small, weights, /shape|no tensor/);
+    const bad = JSON.parse(JSON.stringify(json));
+    bad.userDefinedMetadata.flock.cursor = { epoch: -1, offset: 'x' };
+    await fails(bad, weights, /cursor/);
+    const nan = weights.slice(0);
+    new Float32Array(nan, 0, 4).fill(NaN);
+    await fails(json, nan, /NaN/);
+    expect(tf.memory().numTensors).toBe(before);
+  });
+});
