@@ -4,6 +4,7 @@
  *   1. type-check (UI and worker configs)  2. Vitest unit tests (Node, tfjs CPU backend)
  *   3. build the e2e site (dist-e2e/)       4. Playwright e2e (headless Chromium, WebGPU via SwiftShader)
  *   5. benchmark smoke (one short window per case) — so `npm run bench` cannot rot.
+ *   Also `npm audit --omit=dev` (no high/critical), counted where the registry's audit endpoint answers.
  * Set FLOCK_SKIP_E2E=1 to stop after the unit tests.
  */
 import { spawnSync } from 'node:child_process';
@@ -46,6 +47,12 @@ else failed++;
 const unitOk = run('unit', 'npx', ['vitest', 'run', '--reporter=default', '--reporter=json', '--outputFile=test-results/unit.json']);
 if (!countVitest('test-results/unit.json')) failed++;
 else if (!unitOk && failed === 0) failed++;
+
+// 3. Security: no high or critical advisory in the production dependencies (where the registry answers audits).
+const audit = spawnSync('node', ['scripts/audit.mjs'], { stdio: 'inherit' }).status;
+if (audit === 0) passed++;
+else if (audit === 1) failed++;
+else console.log('=== audit: not counted (endpoint unavailable)');
 
 if (!process.env.FLOCK_SKIP_E2E) {
   // 3–4. Build the e2e site, then the browser suite.
