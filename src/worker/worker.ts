@@ -349,7 +349,8 @@ async function snapshot(): Promise<void> {
   probeMs = probeMs ? 0.7 * probeMs + 0.3 * dt : dt;
   if (pairMs > 0) probeEvery = Math.max(1, Math.min(500, Math.ceil(probeMs / (PROBE_BUDGET * pairMs))));
   stepsSinceProbe = 0;
-  lastSnapshot = { time: performance.now(), steps: Object.fromEntries(ids.map((id) => [id, runs![id]!.step])) };
+  // Windows run from the start of one snapshot to the start of the next: steps/s includes the probing.
+  lastSnapshot = { time: t0, steps: Object.fromEntries(ids.map((id) => [id, runs![id]!.step])) };
   if (performance.now() - lastCheckpoint >= CHECKPOINT_MS) await checkpoint();
 }
 
