@@ -3,7 +3,8 @@
  * two tiny runs (softmax λ = 0 and center λ = 0.3, Adam, same weights, same batches) trained ON THE
  * MAIN THREAD, the way tfjs-examples/mnist does it: one pair of steps, `await data()` of the losses,
  * `await tf.nextFrame()`, repeat. bench/flock.bench.ts measures rAF intervals and long tasks here,
- * as the baseline for the worker. `timePairs` times the worker's loop (no nextFrame) for a batch feed.
+ * as the baseline for the worker. `timePairs` times the worker's loop (no nextFrame), `profilePair`
+ * gives tf.profile's kernels of one pair, and `setFlag` lets a measurement compare backend flags.
  */
 import * as tf from '@tensorflow/tfjs';
 import '@tensorflow/tfjs-backend-webgpu';
@@ -13,14 +14,17 @@ import { initialWeights } from '../../src/train/model';
 import { Run } from '../../src/train/trainer';
 import { PRESETS, NUM_CLASSES, EMBED_DIM, type ModelId } from '../../src/train/presets';
 import { centerLossFor } from '../../src/train/centerLossWebgpu';
+import { tuneWebgpu } from '../../src/train/webgpuTuning';
 
 export interface TrainInit { backend: string; setBackendOk: boolean; error?: string }
-export interface MainThreadStats { pairs: number; msPerPair: number }
+export interface MainThreadStats { pairs: number; msPerPair: number; /** [CE, L_C] of each run after the last pair */ losses: number[][] }
 
 export interface FlockTrainApi {
   init(backend: 'webgpu' | 'webgl' | 'cpu', model?: ModelId): Promise<TrainInit>;
   /** Starts the main-thread loop (returns at once); `stop` ends it after the pair in flight. */
   start(): void;
+  /** Both runs back to step 0 (same weights, same batch order). */
+  reset(): void;
   stop(): Promise<MainThreadStats>;
   /** ms per pair of the worker's loop (no nextFrame), after `warmup` pairs. */
   timePairs(n: number, warmup?: number): Promise<MainThreadStats>;
@@ -62,13 +66,14 @@ function buildRuns(): void {
 }
 
 /** One step of each run on the same batch, losses read back (as the worker's trainPair). */
+let losses: number[][] = [];
 async function pair(): Promise<void> {
   const epoch = batcher!.epoch;
   const idx = batcher!.next();
   const x = tf.tensor2d(gatherImages(data!.trainImages, idx), [idx.length, 784]);
   const y = tf.tensor1d(gatherLabels(data!.trainLabels, idx), 'int32');
   const parts = runs.map((r) => r.trainStep(x, y, epoch));
-  await Promise.all(parts.map((p) => p.data()));
+  losses = (await Promise.all(parts.map((p) => p.data()))).map((d) => Array.from(d));
   tf.dispose([x, y, ...parts]);
 }
 
@@ -84,6 +89,9 @@ const api: FlockTrainApi = {
       setBackendOk = await tf.setBackend(backend);
       await tf.ready();
       if (!setBackendOk || tf.getBackend() !== backend) throw new Error(`tf.setBackend('${backend}') resolved ${setBackendOk}`);
+      // As the worker does (it also counts a fallback adapter as software).
+      const arch = (tf.backend() as unknown as { adapterInfo?: { architecture?: string } }).adapterInfo?.architecture;
+      if (backend === 'webgpu') tuneWebgpu(arch === 'swiftshader');
       data ??= await loadMnist(new URL('../../', location.href).href, () => {});
       model = m;
       buildRuns();
@@ -107,21 +115,23 @@ const api: FlockTrainApi = {
         times.push(performance.now() - t0);
         await tf.nextFrame();
       }
-      return { pairs: times.length, msPerPair: median(times) };
+      return { pairs: times.length, msPerPair: median(times), losses };
     })();
   },
 
   async stop() {
     running = false;
-    return (await loop) ?? { pairs: 0, msPerPair: NaN };
+    return (await loop) ?? { pairs: 0, msPerPair: NaN, losses };
   },
 
   async timePairs(n, warmup = 3) {
     for (let i = 0; i < warmup; i++) await pair();
     const times: number[] = [];
     for (let i = 0; i < n; i++) { const t0 = performance.now(); await pair(); times.push(performance.now() - t0); }
-    return { pairs: n, msPerPair: median(times) };
+    return { pairs: n, msPerPair: median(times), losses };
   },
+
+  reset() { buildRuns(); },
 
   setFlag(name, value) { tf.env().set(name, value); },
 
