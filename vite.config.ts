@@ -42,7 +42,9 @@ export default defineConfig(({ mode }) => ({
     rollupOptions: {
       input: {
         main: resolve(import.meta.dirname, 'index.html'),
-        ...(mode === 'e2e' ? { kernel: resolve(import.meta.dirname, 'e2e/harness/kernel.html') } : {}),
+        ...(mode === 'e2e'
+          ? { kernel: resolve(import.meta.dirname, 'e2e/harness/kernel.html'), train: resolve(import.meta.dirname, 'e2e/harness/train.html') }
+          : {}),
       },
     },
   },

@@ -3,7 +3,8 @@
  * (dist-e2e/), served from a sub-path, in headless Chromium:
  *   1. training throughput per preset × backend (steps/s of each run, ms per pair, samples/s),
  *   2. the center-loss kernel: WGSL vs composed tfjs ops (ms per call, dispatches per step),
- *   3. UI smoothness on the main thread while the worker trains (rAF intervals, long tasks),
+ *   3. UI smoothness on the main thread while the worker trains (rAF intervals, long tasks), and the
+ *      baseline: the same two tiny runs trained on the main thread (e2e/harness/train.html),
  *   4. load (bytes, time to "Train" enabled, time to the first embedding frame),
  *   5. memory (worker tensors, page JS heap) after warm-up and after the measuring window.
  * Prints Markdown tables and writes bench/results/<date>-<host>.json + bench/results/latest.md.
@@ -26,6 +27,7 @@ import { resolve } from 'node:path';
 import { chromiumArgs, executablePath } from '../e2e/browser';
 import { serveStatic, type StaticServer } from '../e2e/serve';
 import type { BenchReport, InitInfo } from '../e2e/harness/kernel';
+import type { TrainInit } from '../e2e/harness/train';
 import { PRESETS, type ModelId } from '../src/train/presets';
 
 const BUILD = resolve(import.meta.dirname, '../dist-e2e');
@@ -80,6 +82,8 @@ interface CaseResult {
   /** closes the case's page (set while it runs; dropped from the JSON) */
   close?: () => Promise<void>;
 }
+/** The main-thread baseline: the tiny runs trained on the page's own thread while the same frame probe runs. */
+interface MainThreadResult { preset: ModelId; backend: BackendId; batch: number; frames?: Frames; pairs?: number; msPerPair?: number; error?: string }
 interface KernelResult { adapter: Record<string, string>; iters: number; reports: BenchReport[]; error?: string }
 interface Machine {
   hostname: string; cpus: number; cpuModel: string; os: string; node: string; chromium: string;
@@ -411,6 +415,29 @@ async function waitForQuiet(page: Page, quietMs: number, capMs: number): Promise
   }), [quietMs, capMs] as const);
 }
 
+/**
+ * Main-thread baseline: the harness page trains the app's two tiny runs on the main thread (a pair
+ * of steps, `await data()`, `await tf.nextFrame()`, as tfjs-examples/mnist does) while measureFrames runs.
+ */
+async function measureMainThread(browser: Browser, server: StaticServer, backend: BackendId): Promise<MainThreadResult> {
+  const preset: ModelId = 'tiny';
+  const res: MainThreadResult = { preset, backend, batch: PRESETS[preset].batch };
+  const page = await browser.newPage({ viewport: { width: 1440, height: 900 } });
+  try {
+    await page.goto(`${server.url}e2e/harness/train.html`);
+    await page.waitForFunction(() => !!window.flockTrain, null, { timeout: 60_000 });
+    const info: TrainInit = await page.evaluate(([b, m]) => window.flockTrain.init(b, m), [backend, preset] as const);
+    if (info.error) return { ...res, error: info.error };
+    await page.evaluate(() => window.flockTrain.start());
+    await sleep(CFG.idleMs); // a few pairs before the window
+    res.frames = await measureFrames(page, CFG.frameMs);
+    const done = await page.evaluate(() => window.flockTrain.stop());
+    return { ...res, pairs: done.pairs, msPerPair: done.msPerPair };
+  } finally {
+    await page.close();
+  }
+}
+
 // ---------------------------------------------------------------------------------------------
 // One preset × backend case: load, train, warm up, measure, pause, measure idle frames.
 
@@ -516,7 +543,7 @@ const adapterOf = (c: CaseResult) => {
 const ran = (c: CaseResult) => !c.skipped && !c.error;
 const unconfirmed = (l: LoadResult) => l.responses.filter((r) => r.unconfirmed).length;
 
-function markdown(machine: Machine, cases: CaseResult[], kernel: KernelResult | null, startedAt: Date, seconds: number): string {
+function markdown(machine: Machine, cases: CaseResult[], mainThread: MainThreadResult[], kernel: KernelResult | null, startedAt: Date, seconds: number): string {
   const out: string[] = [];
   out.push(`# Flock benchmark — ${SMOKE ? 'smoke' : 'full'} run, ${startedAt.toISOString()}`);
   out.push('');
@@ -558,17 +585,31 @@ function markdown(machine: Machine, cases: CaseResult[], kernel: KernelResult | 
   }
   out.push('');
 
-  out.push('## 3. UI smoothness (main-thread requestAnimationFrame intervals while the worker trains)');
+  out.push('## 3. UI smoothness (main-thread requestAnimationFrame intervals while the worker trains, and while the main thread trains)');
   out.push('');
   out.push(row(['preset', 'backend', 'state', 'frames', 'median (ms)', 'p95 (ms)', 'max (ms)', 'long tasks > 50 ms', 'longest task (ms)']));
   out.push(row(Array(9).fill('---')));
+  const frameRow = (lbl: string, backend: string, state: string, fr: Frames) =>
+    row([lbl, backend, state, fr.frames.n, f(fr.frames.median), f(fr.frames.p95), f(fr.frames.max), fr.longTasks, fr.longTasks ? f(fr.longestTaskMs, 0) : '–']);
+  const mainLabel = (m: MainThreadResult) => `${m.preset} (B ${m.batch})`;
+  const mainRow = (m: MainThreadResult) => m.frames
+    ? frameRow(mainLabel(m), m.backend, 'training (main thread)', m.frames)
+    : row([mainLabel(m), m.backend, 'training (main thread)', `not measured: ${m.error ?? '?'}`, '–', '–', '–', '–', '–']);
+  const shown = new Set<MainThreadResult>();
   for (const c of cases.filter((x) => x.frames)) {
-    for (const [state, fr] of [['training (worker)', c.frames!.training], ['paused (idle reference)', c.frames!.idle]] as const) {
-      out.push(row([label(c), c.backend, state, fr.frames.n, f(fr.frames.median), f(fr.frames.p95), f(fr.frames.max), fr.longTasks, fr.longTasks ? f(fr.longestTaskMs, 0) : '–']));
-    }
+    out.push(frameRow(label(c), c.backend, 'training (worker)', c.frames!.training));
+    const m = mainThread.find((x) => x.backend === c.backend && x.preset === c.preset);
+    if (m) { out.push(mainRow(m)); shown.add(m); }
+    out.push(frameRow(label(c), c.backend, 'paused (idle reference)', c.frames!.idle));
   }
-  out.push(row(['main-thread baseline: not measured', '–', 'TODO: training on the main thread, for comparison', '–', '–', '–', '–', '–', '–']));
+  for (const m of mainThread.filter((x) => !shown.has(x))) out.push(mainRow(m));
   out.push('');
+  if (mainThread.length) {
+    out.push('"training (main thread)": the same two tiny runs (same weights, batches, optimiser) trained on the page\'s main thread by e2e/harness/train.html, ' +
+      'one pair of steps, `await data()` of the losses, then `await tf.nextFrame()` (as tfjs-examples/mnist does); no UI is drawn. ms per pair there: ' +
+      mainThread.map((m) => `${m.backend} ${f(m.msPerPair, 0)} (${m.pairs ?? 0} pairs)`).join(', ') + '.');
+    out.push('');
+  }
 
   out.push('## 4. Load (cold, no cache; served from a local static server)');
   out.push('');
@@ -597,14 +638,14 @@ function markdown(machine: Machine, cases: CaseResult[], kernel: KernelResult | 
   return out.join('\n');
 }
 
-async function writeResults(machine: Machine, cases: CaseResult[], kernel: KernelResult | null, startedAt: Date, md: string): Promise<string> {
+async function writeResults(machine: Machine, cases: CaseResult[], mainThread: MainThreadResult[], kernel: KernelResult | null, startedAt: Date, md: string): Promise<string> {
   await mkdir(RESULTS, { recursive: true });
   const date = startedAt.toISOString().slice(0, 10);
   const host = machine.hostname.replace(/[^\w.-]+/g, '_');
   const stem = `${date}-${host}${SMOKE ? '-smoke' : ''}`;
   let file = resolve(RESULTS, `${stem}.json`);
   for (let i = 2; existsSync(file); i++) file = resolve(RESULTS, `${stem}-${i}.json`);
-  const json = { mode: SMOKE ? 'smoke' : 'full', startedAt: startedAt.toISOString(), config: CFG, machine, cases, kernel };
+  const json = { mode: SMOKE ? 'smoke' : 'full', startedAt: startedAt.toISOString(), config: CFG, machine, cases, mainThread, kernel };
   await writeFile(file, JSON.stringify(json, null, 2) + '\n');
   await writeFile(resolve(RESULTS, SMOKE ? 'latest-smoke.md' : 'latest.md'), md + '\n');
   return file;
@@ -614,7 +655,7 @@ async function writeResults(machine: Machine, cases: CaseResult[], kernel: Kerne
 
 /** The whole run's results: module state, so that afterAll can still write them if the test times out. */
 const run = {
-  startedAt: new Date(), t0: Date.now(), cases: [] as CaseResult[], kernel: null as KernelResult | null,
+  startedAt: new Date(), t0: Date.now(), cases: [] as CaseResult[], mainThread: [] as MainThreadResult[], kernel: null as KernelResult | null,
   machine: {
     hostname: os.hostname(), cpus: os.cpus().length, cpuModel: os.cpus()[0]?.model ?? '?',
     os: `${os.type()} ${os.release()} ${os.arch()}`, node: process.version, chromium: '?', loadAvgStart: os.loadavg(),
@@ -641,9 +682,9 @@ test.afterAll(async () => {
   await run.server?.close();
   if (ROOT !== BUILD) await rm(ROOT, { recursive: true, force: true });
   run.machine.loadAvgEnd = os.loadavg();
-  const md = markdown(run.machine, run.cases, run.kernel, run.startedAt, (Date.now() - run.t0) / 1000);
+  const md = markdown(run.machine, run.cases, run.mainThread, run.kernel, run.startedAt, (Date.now() - run.t0) / 1000);
   console.log('\n' + md);
-  console.log(`wrote ${await writeResults(run.machine, run.cases, run.kernel, run.startedAt, md)}`);
+  console.log(`wrote ${await writeResults(run.machine, run.cases, run.mainThread, run.kernel, run.startedAt, md)}`);
 });
 
 test('Flock benchmark', async () => {
@@ -666,6 +707,13 @@ test('Flock benchmark', async () => {
           console.log(`${preset} on ${b.id}: ${c.skipped ?? (c.error && `error: ${c.error}`) ?? `${f(t?.stepsPerSec, 2)} steps/s per run, ${f(t?.msPerPair, 0)} ms/pair, ${int(t?.samplesPerSec)} samples/s`}`);
         });
       }
+      await test.step(`main-thread baseline on ${b.id}`, async () => {
+        const failed = (error: string): MainThreadResult => ({ preset: 'tiny', backend: b.id, batch: PRESETS.tiny.batch, error });
+        const r = (await withTimeout<MainThreadResult | null>(measureMainThread(browser, run.server!, b.id), CASE_TIMEOUT_MS, null)
+          .catch((e: unknown) => failed(errorText(e)))) ?? failed(`took longer than ${CASE_TIMEOUT_MS / 1000} s`);
+        run.mainThread.push(r);
+        console.log(`main-thread baseline on ${b.id}: ${r.error ? `error: ${r.error}` : `rAF median ${f(r.frames?.frames.median)} ms, ${r.frames?.longTasks} long tasks, ${f(r.msPerPair, 0)} ms/pair`}`);
+      });
       if (b.id === 'webgpu') {
         await test.step('center-loss kernel', async () => {
           run.kernel = await measureKernel(browser, run.server!, CFG.kernelIters)
@@ -679,6 +727,7 @@ test('Flock benchmark', async () => {
   }
   const failed = run.cases.filter((c) => c.error).map((c) => `${c.preset}/${c.backend}: ${c.error}`);
   if (run.kernel?.error) failed.push(`kernel: ${run.kernel.error}`);
+  for (const m of run.mainThread.filter((x) => x.error)) failed.push(`main thread/${m.backend}: ${m.error}`);
   expect(failed, 'benchmark cases that errored').toEqual([]);
   expect(run.cases.filter(ran).length, 'at least one case measured').toBeGreaterThan(0);
 });

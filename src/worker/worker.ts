@@ -17,6 +17,7 @@ import { initialWeights } from '../train/model';
 import { Run } from '../train/trainer';
 import { PRESETS, NUM_CLASSES, EMBED_DIM, type ModelId } from '../train/presets';
 import { centerLossFor, validateCenterLossKernels } from '../train/centerLossWebgpu';
+import { tuneWebgpu } from '../train/webgpuTuning';
 import { composedCenterLoss, type CenterLossOps } from '../train/centerLoss';
 import { SaveFileError, decodeRun, encodeRun } from '../train/savefile';
 import type { WebGPUBackend } from '@tensorflow/tfjs-backend-webgpu';
@@ -177,6 +178,7 @@ async function init(m: Extract<ToWorker, { type: 'init' }>): Promise<void> {
   session = m.session;
   const { adapter, reason } = await pickBackend(m.backend);
   if (backend === 'webgpu') watchDevice();
+  if (backend === 'webgpu') tuneWebgpu(software);
   lossOps = centerLossFor(backend);
   if (lossOps.id === 'wgsl') {
     try {
