@@ -4,45 +4,16 @@
  * heap after a forced GC (CDP), the GPU process is not visible here. Run with `npm run soak`.
  * Skipped unless SOAK_MINUTES is set, so `npm run bench` and its CI smoke never start it.
  */
-import { test, expect, chromium, type Browser } from '@playwright/test';
+import { test, expect, chromium } from '@playwright/test';
 import { cp, mkdtemp, rm, writeFile, mkdir } from 'node:fs/promises';
 import os from 'node:os';
 import { resolve } from 'node:path';
 import { chromiumArgs, executablePath } from '../e2e/browser';
 import { serveStatic } from '../e2e/serve';
+import { workerHeapProbe } from '../e2e/workerHeap';
 
 const MINUTES = Number(process.env.SOAK_MINUTES ?? 0);
 const EVERY_S = Number(process.env.SOAK_EVERY_S ?? 60);
-
-/**
- * The training worker's JS heap after a forced GC, through the browser's CDP session (a dedicated
- * worker is its own target; Playwright's page sessions cannot reach it). Null if there is none.
- */
-async function workerHeapProbe(browser: Browser): Promise<() => Promise<number | null>> {
-  const cdp = await browser.newBrowserCDPSession();
-  const { targetInfos } = await cdp.send('Target.getTargets');
-  const worker = targetInfos.find((t) => t.type === 'worker');
-  if (!worker) return async () => null;
-  const { sessionId } = await cdp.send('Target.attachToTarget', { targetId: worker.targetId, flatten: false });
-  let next = 0;
-  const pending = new Map<number, (r: Record<string, unknown> | undefined) => void>();
-  cdp.on('Target.receivedMessageFromTarget', (e) => {
-    if (e.sessionId !== sessionId) return;
-    const m = JSON.parse(e.message) as { id?: number; result?: Record<string, unknown> };
-    if (m.id !== undefined) { pending.get(m.id)?.(m.result); pending.delete(m.id); }
-  });
-  const call = (method: string) => new Promise<Record<string, unknown> | undefined>((done) => {
-    const id = ++next;
-    pending.set(id, done);
-    void cdp.send('Target.sendMessageToTarget', { sessionId, message: JSON.stringify({ id, method, params: {} }) });
-    setTimeout(() => { if (pending.delete(id)) done(undefined); }, 10_000);
-  });
-  return async () => {
-    await call('HeapProfiler.collectGarbage');
-    const r = await call('Runtime.getHeapUsage');
-    return typeof r?.usedSize === 'number' ? r.usedSize : null;
-  };
-}
 
 test('soak: memory over time while two runs train', async () => {
   test.skip(!MINUTES, 'set SOAK_MINUTES to run the soak test');
@@ -67,7 +38,7 @@ test('soak: memory over time while two runs train', async () => {
       const { usedSize } = await cdp.send('Runtime.getHeapUsage');
       const step = Number(/step (\d+)/.exec((await page.getByTestId('readout-center').textContent()) ?? '')?.[1] ?? -1);
       const tensors = Number(await page.getByTestId('tensors-center').textContent());
-      const wh = await workerHeap();
+      const wh = await workerHeap.read();
       rows.push({ minute: (Date.now() - t0) / 60_000, step, tensors, heapMB: usedSize / 1e6, workerMB: wh === null ? null : wh / 1e6 });
       console.log(`${rows.at(-1)!.minute.toFixed(1)} min  step ${step}  tensors ${tensors}  heap ${(usedSize / 1e6).toFixed(1)} MB  worker heap ${wh === null ? '–' : (wh / 1e6).toFixed(1)} MB`);
     }
