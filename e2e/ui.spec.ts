@@ -297,6 +297,7 @@ test.describe.serial('Flock UI', () => {
       await expect(page.getByTestId(`compactness-${r}`)).toHaveText(tight[i]!);
     }
     await expect(page.getByTestId('notices')).toContainText('resumed at step');
+    for (const r of RUNS) expect(Number(await page.getByTestId(`steps-per-sec-${r}`).textContent()), r).toBeLessThan(100); // no bogus rate from the jump
     // A wrong pick is refused in plain words and changes nothing.
     await page.getByTestId('load-weights-center').setInputFiles(files.center.filter((f) => f.endsWith('.json')));
     await expect(page.getByTestId('notices')).toContainText('pick both files');

@@ -282,6 +282,7 @@ function restoreRun(id: RunId, cp: RunResume): void {
   batchers[id] = Batcher.from(data!.trainLabels.length, batchFor(config!), config!.seed, cp.cursor);
   diverged[id] = false;
   lastLosses[id] = [NaN, NaN];
+  delete lastSnapshot.steps[id]; // its step jumped: no rate until the next window
 }
 
 /** Resumes run `id` from a model.json + weights.bin pair (tf.io.browserFiles reads them). */
