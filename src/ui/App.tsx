@@ -102,6 +102,8 @@ export function App() {
     setPhase({ kind: 'loading', loaded: 0, total: 0 });
     setSnaps({});
     const resuming = resume.current;
+    /** Resume training once, on this worker's first 'ready' (a later one, after a probe-size reset, must not). */
+    let resumeTraining = resuming?.train ?? false;
     resume.current = null;
     let lastBeat = performance.now();
     let busyMs = 0;
@@ -158,7 +160,8 @@ export function App() {
           setReady({ backend: m.backend, adapter: m.adapter, software: m.software, fallbackReason: m.fallbackReason, probeLabels: m.probeLabels, probeImages: m.probeImages, centerLoss: m.centerLoss });
           setModel({ id: m.model, reason: m.modelReason });
           setPhase({ kind: 'ready' });
-          if (resuming?.train) c.send({ type: 'train' });
+          if (resumeTraining) c.send({ type: 'train' });
+          resumeTraining = false;
           break;
         case 'status':
           setTraining(m.training);
