@@ -127,7 +127,7 @@ export function Panel(props: PanelProps) {
         <button type="button" onClick={exportJson} disabled={!snapshot || !labels}>Export embeddings</button>
         <button type="button" onClick={exportCsv} disabled={!snapshot || !labels} title="Export embeddings as CSV: index, label, predicted, x, y">CSV</button>
         <button type="button" onClick={saveImage} disabled={!snapshot} title="Save this plot as a PNG, with a caption">Save image</button>
-        <button type="button" onClick={() => props.onSave(`${fileBase}-model`)} disabled={!snapshot}
+        <button type="button" onClick={() => props.onSave(`${fileBase}-model`)} disabled={!snapshot || Boolean(m?.diverged)}
           title="Download this run (weights, optimizer state, centers, step, data position) as a TensorFlow.js model.json + weights.bin pair">
           Download weights
         </button>
