@@ -5,16 +5,8 @@ import { initialWeights, layerShapes } from '../src/train/model';
 import { PRESETS } from '../src/train/presets';
 import { Run, type RunHyper } from '../src/train/trainer';
 import { compactness } from '../src/train/metrics';
-import { mulberry32 } from '../src/data/batcher';
+import { batch, c0 } from './batches';
 
-const B = 16;
-function batch(seed: number) {
-  const r = mulberry32(seed);
-  const x = tf.tensor2d(Float32Array.from({ length: B * 784 }, () => r() * 2 - 1), [B, 784]);
-  const y = tf.tensor1d(Int32Array.from({ length: B }, (_, i) => i % 10), 'int32');
-  return { x, y };
-}
-const c0 = Float32Array.from({ length: 20 }, (_, i) => Math.sin(i));
 const hyper = (h: Partial<RunHyper> = {}): RunHyper => ({ optimizer: 'sgd', lr: 0.01, lambda: 0.5, alpha: 0.5, update: 'eq4', ...h });
 
 async function weightsOf(run: Run) {
