@@ -235,6 +235,18 @@ test.describe.serial('Flock UI', () => {
     expect(height).toBeGreaterThan(600);
   });
 
+  test('Save all panels downloads one captioned PNG with every panel side by side', async () => {
+    const [d] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Save all panels' }).click()]);
+    expect(d.suggestedFilename()).toMatch(/^flock-panels-step\d+\.png$/);
+    await d.saveAs(resolve(ARTIFACTS, 'flock-panels.png'));
+    const png = await readFile(await d.path());
+    expect([...png.subarray(0, 8)]).toEqual([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
+    const width = png.readUInt32BE(16), height = png.readUInt32BE(20);
+    const one = await readFile(resolve(ARTIFACTS, 'flock-export-center.png'));
+    expect(width).toBe(2 * one.readUInt32BE(16)); // two panels in a row
+    expect(height).toBeGreaterThan(one.readUInt32BE(20)); // plus the caption line
+  });
+
   test('Record video: Stop downloads a playable WebM of the animated panels', async () => {
     await page.getByRole('button', { name: 'Record video' }).click();
     const stop = page.getByRole('button', { name: /^Stop recording/ });
@@ -347,7 +359,7 @@ test.describe.serial('Flock UI', () => {
       seen.push(f.name);
       if (!f.ring) ringless.push(f.name);
     }
-    for (const want of ['button:Copy link', 'button:Dark', 'button:Keyboard shortcuts', 'button:Train', 'button:Reset', 'button:3', 'div:', 'button:CSV', 'button:Save image', 'button:Record video', 'button:Download weights', 'button:Load weights', 'input:', 'select:']) {
+    for (const want of ['button:Copy link', 'button:Dark', 'button:Keyboard shortcuts', 'button:Train', 'button:Reset', 'button:3', 'div:', 'button:CSV', 'button:Save image', 'button:Record video', 'button:Save all panels', 'button:Download weights', 'button:Load weights', 'input:', 'select:']) {
       expect(seen.some((s) => s.startsWith(want)), `${want} in ${seen.join(' | ')}`).toBe(true);
     }
     expect(ringless).toEqual([]);

@@ -11,8 +11,8 @@ import { RunHistories } from './history';
 import { useTheme } from './theme';
 import { useShortcuts } from './shortcuts';
 import { fitEmbedding, unionDomain } from './scatter/geometry';
-import { download } from './exports';
-import { PanelRecorder, recordingSupported } from './recorder';
+import { canvasToPng, download } from './exports';
+import { PanelRecorder, composePanels, recordingSupported } from './recorder';
 import type { Scatter } from './scatter/Scatter';
 
 export interface Snapshot {
@@ -96,6 +96,8 @@ export function App() {
   const [recording, setRecording] = useState<{ seconds: number } | null>(null);
   const snapsRef = useRef(snaps);
   snapsRef.current = snaps;
+  const modelRef = useRef<ModelId | null>(null);
+  modelRef.current = model?.id ?? null;
 
   // One worker per mount (StrictMode mounts twice in development: the first is terminated).
   useEffect(() => {
@@ -233,6 +235,26 @@ export function App() {
       setNotices((n) => [...n, `Recording could not start: ${e instanceof Error ? e.message : e}.`]);
     }
   }, []);
+  /** "Save all panels": one PNG of every panel, captioned with the shared parameters and the step. */
+  const saveAllPanels = useCallback(() => {
+    const p = paramsRef.current;
+    const runs = activeRuns(configOf(p));
+    const frames = runs.flatMap((run) => {
+      const s = scatterRefs.current.get(run)?.current;
+      const m = snapsRef.current[run]?.metrics;
+      return s ? [s.toImage(`${runTitle(run, p)} · λ ${m?.lambda ?? runSetup(run, configOf(p)).lambda} · accuracy ${m ? (m.accuracy * 100).toFixed(1) : '–'}%`)] : [];
+    });
+    const step = Math.max(0, ...runs.map((r) => snapsRef.current[r]?.metrics.step ?? 0));
+    const model = modelRef.current ? PRESETS[modelRef.current].label : p.model;
+    const lr = p.lr || (modelRef.current ? PRESETS[modelRef.current].lr : 0);
+    const caption = `Flock · ${model} · ${p.optimizer === 'adam' ? 'Adam' : 'SGD'} lr ${lr} · α ${p.alpha} · ${RULE_NAMES[p.update]} rule · seed ${p.seed} · step ${step}`;
+    try {
+      canvasToPng(composePanels(frames, caption)).then((b) => download(b, `flock-panels-step${step}.png`), () => {});
+    } catch (e) {
+      setNotices((n) => [...n, `The image could not be made: ${e instanceof Error ? e.message : e}.`]);
+    }
+  }, []);
+
   // While recording: a clock on the button, a "leave the page?" prompt, and a clean stop when the page goes away.
   useEffect(() => {
     if (!recording) return;
@@ -276,6 +298,7 @@ export function App() {
     onPortPreset: () => change({ optimizer: 'sgd', lr: PORT_HYPER.lr, lambda: PORT_HYPER.lambda, alpha: PORT_HYPER.alpha }),
     recording: recordingSupported() ? { active: recording !== null, seconds: recording?.seconds ?? 0 } : null,
     onRecord: toggleRecording,
+    onSaveAll: saveAllPanels,
   };
   useShortcuts({ enabled: !controls.disabled, training, train: controls.onTrain, step: controls.onStep, reset: controls.onReset });
 

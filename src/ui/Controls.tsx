@@ -17,6 +17,8 @@ export interface ControlsProps {
   /** null where the browser cannot record video. */
   recording: { active: boolean; seconds: number } | null;
   onRecord: () => void;
+  /** One PNG of every panel, with a caption. */
+  onSaveAll: () => void;
 }
 
 /** 0 = the model preset's default learning rate. */
@@ -53,6 +55,9 @@ export function Controls(p: ControlsProps) {
             {p.recording.active ? `Stop recording ${Math.floor(p.recording.seconds / 60)}:${String(p.recording.seconds % 60).padStart(2, '0')}` : 'Record video'}
           </button>
         ) : null}
+        <button type="button" onClick={p.onSaveAll} disabled={p.disabled} title="Download one PNG of every panel, captioned with the parameters and the step">
+          Save all panels
+        </button>
       </div>
 
       <div className="slider">

@@ -16,6 +16,34 @@ export function recordingSupported(): boolean {
     typeof HTMLCanvasElement.prototype.captureStream === 'function' && MIME_CANDIDATES.some((m) => MediaRecorder.isTypeSupported(m));
 }
 
+/** Draws panel images into a grid of `cols` columns of `tile`-sized cells, starting at y = `top`. */
+function drawTiles(ctx: CanvasRenderingContext2D, frames: HTMLCanvasElement[], cols: number, tile: { w: number; h: number }, top: number): void {
+  ctx.fillStyle = '#ffffff';
+  ctx.fillRect(0, top, cols * tile.w, Math.ceil(frames.length / cols) * tile.h);
+  frames.forEach((f, i) => ctx.drawImage(f, (i % cols) * tile.w, top + Math.floor(i / cols) * tile.h, tile.w, tile.h));
+}
+
+/** One still of every panel (up to three per row) under a caption line: "Save all panels". */
+export function composePanels(frames: HTMLCanvasElement[], caption: string): HTMLCanvasElement {
+  if (!frames.length) throw new Error('there is no plot to save yet');
+  const cols = Math.min(frames.length, 3);
+  const tile = { w: frames[0].width, h: frames[0].height };
+  const band = Math.round(tile.h * 0.06);
+  const canvas = document.createElement('canvas');
+  canvas.width = cols * tile.w;
+  canvas.height = band + Math.ceil(frames.length / cols) * tile.h;
+  const ctx = canvas.getContext('2d');
+  if (!ctx) throw new Error('this browser cannot draw the image');
+  ctx.fillStyle = '#ffffff';
+  ctx.fillRect(0, 0, canvas.width, band);
+  ctx.fillStyle = '#1d2330';
+  ctx.font = `600 ${Math.round(band * 0.5)}px system-ui, sans-serif`;
+  ctx.textBaseline = 'middle';
+  ctx.fillText(caption, band * 0.4, band / 2, canvas.width - band * 0.8);
+  drawTiles(ctx, frames, cols, tile, band);
+  return canvas;
+}
+
 export class PanelRecorder {
   private readonly canvas: HTMLCanvasElement;
   private readonly ctx: CanvasRenderingContext2D;
@@ -54,14 +82,8 @@ export class PanelRecorder {
   }
 
   private draw(frames: HTMLCanvasElement[]): void {
-    const { ctx } = this;
-    ctx.fillStyle = '#ffffff';
-    ctx.fillRect(0, 0, this.canvas.width, this.canvas.height);
     // The layout is fixed when recording starts; panels added later (another grid) are left out.
-    frames.slice(0, this.tiles).forEach((f, i) => {
-      const cx = (i % this.cols) * this.tile.w, cy = Math.floor(i / this.cols) * this.tile.h;
-      ctx.drawImage(f, cx, cy, this.tile.w, this.tile.h);
-    });
+    drawTiles(this.ctx, frames.slice(0, this.tiles), this.cols, this.tile, 0);
   }
 
   get seconds(): number {
