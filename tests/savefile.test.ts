@@ -4,7 +4,7 @@ import { composedCenterLoss } from '../src/train/centerLoss';
 import { initialWeights } from '../src/train/model';
 import { PRESETS } from '../src/train/presets';
 import { Run } from '../src/train/trainer';
-import { SaveFileError, decodeRun, encodeRun, type SavedRunMeta } from '../src/train/savefile';
+import { SaveFileError, artifactsFromJson, decodeRun, encodeRun, type SavedRunMeta } from '../src/train/savefile';
 import { B, batch, c0 } from './batches';
 
 const hyper = { optimizer: 'adam' as const, lr: 0.01, lambda: 0.3, alpha: 0.5, update: 'eq4' as const };
@@ -21,10 +21,6 @@ async function trained(steps: number) {
   return run;
 }
 
-/** What tf.io.browserFiles does with the two files, minus the File plumbing. */
-function artifactsOf(json: tf.io.ModelJSON, weights: ArrayBuffer) {
-  return tf.io.getModelArtifactsForJSON(json, async (manifest) => [manifest.flatMap((g) => g.weights), weights]);
-}
 
 beforeAll(async () => { await tf.setBackend('cpu'); });
 
@@ -36,7 +32,7 @@ describe('run files (tfjs model.json + weights.bin)', () => {
     expect(json.weightsManifest[0].paths).toEqual(['./flock-center-step5.weights.bin']);
     expect(json.weightsManifest[0].weights.map((w) => w.name)).toEqual(['fc1/w', 'fc1/b', 'fc1/prelu', 'ip1/w', 'ip1/b', 'ip1/prelu', 'ip2/w', 'centers', 'optimizer/first', 'optimizer/second']);
     // Through JSON text, as on disk.
-    const back = await decodeRun(await artifactsOf(JSON.parse(JSON.stringify(json)), weights.slice(0)));
+    const back = await decodeRun(await artifactsFromJson(JSON.parse(JSON.stringify(json)), weights.slice(0)));
     expect(back.meta).toEqual(meta);
     expect(back.cursor).toEqual({ epoch: 2, offset: 48 });
     expect(back.checkpoint).toEqual(cp);
@@ -63,12 +59,13 @@ describe('run files (tfjs model.json + weights.bin)', () => {
     const { json, weights } = await encodeRun({ meta, checkpoint: cp, cursor: { epoch: 0, offset: 16 } }, 'x');
     const before = tf.memory().numTensors;
     const fails = async (j: tf.io.ModelJSON, w: ArrayBuffer, msg: RegExp) => {
-      const p = artifactsOf(j, w).then(decodeRun);
+      const p = artifactsFromJson(j, w).then(decodeRun);
       await expect(p).rejects.toThrow(msg);
-      await p.catch((e) => expect(e instanceof SaveFileError || e instanceof Error).toBe(true));
+      await p.catch((e) => expect(e).toBeInstanceOf(SaveFileError));
     };
     await fails({ ...json, format: 'layers-model' }, weights, /not a Flock run file/);
     await fails({ ...json, userDefinedMetadata: {} }, weights, /no Flock metadata/);
+    await fails({ ...json, weightsManifest: [] }, weights, /exactly one weights file/);
     await fails(json, weights.slice(0, weights.byteLength - 8), /does not match model.json/);
     const small = JSON.parse(JSON.stringify(json));
     small.userDefinedMetadata.flock.model = 'lenetpp';

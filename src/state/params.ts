@@ -82,6 +82,7 @@ export function coerce<K extends ParamName>(name: K, raw: unknown): { value: Par
 
 function coerceList(spec: ListSpec, raw: unknown): { value: readonly number[]; problem?: string } {
   const items = Array.isArray(raw) ? raw.map(String) : typeof raw === 'string' ? raw.split(',') : [];
+  if (items.every((item) => item.trim() === '') && items.length <= 1) return { value: spec.default }; // absent or empty: the default, no notice
   const out: number[] = [];
   const problems: string[] = [];
   for (const item of items) {
@@ -100,7 +101,6 @@ function coerceList(spec: ListSpec, raw: unknown): { value: readonly number[]; p
     problems.push(`needs ${spec.minItems} to ${spec.maxItems} values; the grid is off`);
     out.length = 0;
   }
-  if (!items.length || (items.length === 1 && items[0].trim() === '')) return { value: spec.default };
   return { value: out, problem: problems.length ? problems.join('; ') : undefined };
 }
 

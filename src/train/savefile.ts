@@ -66,6 +66,18 @@ export async function encodeRun(saved: SavedRun, name: string): Promise<{ json: 
   }
 }
 
+/**
+ * The artifacts of a model.json (already parsed) and its one weights file, as tf.io.browserFiles
+ * would load them, but without its rule that the file keep the name model.json gives it: a
+ * browser renames a second download of the same name ("… (1).bin").
+ */
+export async function artifactsFromJson(json: tf.io.ModelJSON, weights: ArrayBuffer): Promise<tf.io.ModelArtifacts> {
+  if (!json || typeof json !== 'object' || !Array.isArray(json.weightsManifest) || json.weightsManifest.length !== 1) {
+    throw new SaveFileError('model.json does not list exactly one weights file');
+  }
+  return tf.io.getModelArtifactsForJSON(json, async (manifest) => [manifest.flatMap((g) => g.weights), weights]);
+}
+
 const isInt = (v: unknown, min = 0): v is number => typeof v === 'number' && Number.isInteger(v) && v >= min;
 const isNum = (v: unknown): v is number => typeof v === 'number' && Number.isFinite(v);
 

@@ -209,26 +209,32 @@ export function App() {
 
   const send = useCallback((m: Parameters<TrainerClient['send']>[0]) => client.current?.send(m), []);
 
+  /** The furthest step any panel shows (for file names and captions). */
+  const latestStep = () => Math.max(0, ...Object.values(snapsRef.current).map((x) => x?.metrics.step ?? 0));
+  /** Each shown panel's plot as an image, captioned by `caption(title, λ, metrics)`. */
+  const panelImages = (caption: (title: string, lambda: number, m: RunMetrics | undefined) => string, scale?: number, animated?: boolean) => {
+    const p = paramsRef.current;
+    const config = configOf(p);
+    return activeRuns(config).flatMap((run) => {
+      const s = scatterRefs.current.get(run)?.current;
+      const m = snapsRef.current[run]?.metrics;
+      return s ? [s.toImage(caption(runTitle(run, p), m?.lambda ?? runSetup(run, config).lambda, m), scale, animated)] : [];
+    });
+  };
+
   /** Record: the panels as they animate, into one WebM; Stop downloads it. */
   const toggleRecording = useCallback(() => {
     const r = recorder.current;
     if (r) {
       recorder.current = null;
       setRecording(null);
-      const step = Math.max(0, ...Object.values(snapsRef.current).map((x) => x?.metrics.step ?? 0));
+      const step = latestStep();
       r.stop().then((blob) => download(blob, `flock-step${step}.webm`), (e: Error) => setNotices((n) => [...n, `The recording failed: ${e.message}.`]));
       return;
     }
     try {
       recorder.current = new PanelRecorder({
-        frames: () => {
-          const p = paramsRef.current;
-          return activeRuns(configOf(p)).flatMap((run) => {
-            const s = scatterRefs.current.get(run)?.current;
-            const m = snapsRef.current[run]?.metrics;
-            return s ? [s.toImage(`${runTitle(run, p)} · step ${m?.step ?? 0} · λ ${m?.lambda ?? runSetup(run, configOf(p)).lambda}`, 1, true)] : [];
-          });
-        },
+        frames: () => panelImages((title, lambda, m) => `${title} · step ${m?.step ?? 0} · λ ${lambda}`, 1, true),
       });
       setRecording({ seconds: 0 });
     } catch (e) {
@@ -238,13 +244,8 @@ export function App() {
   /** "Save all panels": one PNG of every panel, captioned with the shared parameters and the step. */
   const saveAllPanels = useCallback(() => {
     const p = paramsRef.current;
-    const runs = activeRuns(configOf(p));
-    const frames = runs.flatMap((run) => {
-      const s = scatterRefs.current.get(run)?.current;
-      const m = snapsRef.current[run]?.metrics;
-      return s ? [s.toImage(`${runTitle(run, p)} · λ ${m?.lambda ?? runSetup(run, configOf(p)).lambda} · accuracy ${m ? (m.accuracy * 100).toFixed(1) : '–'}%`)] : [];
-    });
-    const step = Math.max(0, ...runs.map((r) => snapsRef.current[r]?.metrics.step ?? 0));
+    const frames = panelImages((title, lambda, m) => `${title} · λ ${lambda} · accuracy ${m ? (m.accuracy * 100).toFixed(1) : '–'}%`);
+    const step = latestStep();
     const model = modelRef.current ? PRESETS[modelRef.current].label : p.model;
     const lr = p.lr || (modelRef.current ? PRESETS[modelRef.current].lr : 0);
     const caption = `Flock · ${model} · ${p.optimizer === 'adam' ? 'Adam' : 'SGD'} lr ${lr} · α ${p.alpha} · ${RULE_NAMES[p.update]} rule · seed ${p.seed} · step ${step}`;
@@ -376,7 +377,7 @@ export function App() {
             onSave={(name) => send({ type: 'save', run, name })}
             onLoad={(files) => send({ type: 'load', run, files })}
             scatterRef={scatterRef(run)}
-            update={runSetup(run, configOf(params)).update}
+            setup={runSetup(run, configOf(params))}
             params={params}
             model={model?.id ?? null}
             history={histories.get(run)}

@@ -39,11 +39,11 @@ export interface PanelProps {
   dark: boolean;
   /** The batch size in force (for samples/s). */
   batch: number | null;
-  /** This run's center update rule. */
-  update: 'eq4' | 'autograd';
+  /** This run's λ and center update rule (what tells it apart from the other runs). */
+  setup: { lambda: number; update: 'eq4' | 'autograd' };
   /** Where the panel's plot instance goes (the App's video recorder reads it). */
   scatterRef: { current: Scatter | null };
-  /** Small multiples (λ grid): smaller plot, fewer charts. */
+  /** Small multiples (λ grid): a smaller plot and denser metrics. */
   compact: boolean;
 }
 
@@ -78,7 +78,7 @@ export function Panel(props: PanelProps) {
       lambda: snapshot.metrics.lambda,
       alpha: snapshot.metrics.alpha,
       model,
-      update: props.update,
+      update: props.setup.update,
       seed: params.seed,
       lr: params.lr,
       accuracy: snapshot.metrics.accuracy,
@@ -111,7 +111,7 @@ export function Panel(props: PanelProps) {
       />
       <PanelCharts run={run} history={props.history} rev={props.historyRev} xMax={props.xMax} />
       <dl className="metrics">
-        <div><dt>λ</dt><dd>{m ? m.lambda : run === 'softmax' ? 0 : params.lambda}</dd></div>
+        <div><dt>λ</dt><dd>{m ? m.lambda : props.setup.lambda}</dd></div>
         <div><dt>softmax loss</dt><dd>{m && Number.isFinite(m.softmaxLoss) ? m.softmaxLoss.toFixed(3) : '–'}</dd></div>
         <div><dt>center loss L<sub>C</sub></dt><dd>{m && Number.isFinite(m.centerLoss) ? m.centerLoss.toFixed(3) : '–'}</dd></div>
         <div title={COMPACTNESS_TITLE}>

@@ -19,7 +19,7 @@ import { PRESETS, NUM_CLASSES, EMBED_DIM, type ModelId } from '../train/presets'
 import { centerLossFor, validateCenterLossKernels } from '../train/centerLossWebgpu';
 import { tuneWebgpu } from '../train/webgpuTuning';
 import { composedCenterLoss, type CenterLossOps } from '../train/centerLoss';
-import { SaveFileError, decodeRun, encodeRun } from '../train/savefile';
+import { SAVE_VERSION, SaveFileError, artifactsFromJson, decodeRun, encodeRun } from '../train/savefile';
 import type { WebGPUBackend } from '@tensorflow/tfjs-backend-webgpu';
 import type { BackendName, Checkpoint, FromWorker, RunConfig, RunId, RunResume, ToWorker } from './protocol';
 import { activeRuns, runSetup } from './protocol';
@@ -56,6 +56,8 @@ let lastCheckpoint = 0;
 let diverged: Partial<Record<RunId, boolean>> = {};
 let lastLosses: Partial<Record<RunId, [number, number]>> = {};
 let lastAccuracy: Partial<Record<RunId, number>> = {};
+/** What 'ready' reports besides the probe set (kept, since a probe-size reset posts 'ready' again). */
+let readyInfo: { adapter: string; fallbackReason?: string } = { adapter: '' };
 
 let training = false;
 let pendingSteps = 0;
@@ -134,6 +136,11 @@ function lrFor(lr: number): number {
   return lr > 0 ? lr : PRESETS[model].lr;
 }
 
+/** A run's hyper-parameters under config `c`: shared optimiser settings plus its own λ and update rule. */
+function hyperOf(id: RunId, c: RunConfig) {
+  return { optimizer: c.optimizer, lr: lrFor(c.lr), alpha: c.alpha, ...runSetup(id, c) };
+}
+
 /** The batch size in force: 0 stands for the model preset's. */
 function batchFor(c: RunConfig): number {
   return c.batch > 0 ? c.batch : PRESETS[model].batch;
@@ -157,10 +164,9 @@ function buildRuns(c: RunConfig): void {
   const centers0 = Float32Array.from({ length: NUM_CLASSES * EMBED_DIM }, g);
   const ops = lossOps;
   const prefix = `s${session}`;
-  const hyper = { optimizer: c.optimizer, lr: lrFor(c.lr), alpha: c.alpha };
   ids = activeRuns(c);
   // Every run starts from the same weights and centers; only λ (and the update rule) tell them apart.
-  runs = Object.fromEntries(ids.map((id) => [id, new Run(`${prefix}/${id}`, preset, weights, centers0, { ...hyper, ...runSetup(id, c) }, ops)]));
+  runs = Object.fromEntries(ids.map((id) => [id, new Run(`${prefix}/${id}`, preset, weights, centers0, hyperOf(id, c), ops)]));
   batchers = Object.fromEntries(ids.map((id) => [id, new Batcher(data!.trainLabels.length, batchFor(c), c.seed)]));
   good = {};
   lastCheckpoint = 0;
@@ -177,8 +183,10 @@ function buildRuns(c: RunConfig): void {
 async function init(m: Extract<ToWorker, { type: 'init' }>): Promise<void> {
   session = m.session;
   const { adapter, reason } = await pickBackend(m.backend);
-  if (backend === 'webgpu') watchDevice();
-  if (backend === 'webgpu') tuneWebgpu(software);
+  if (backend === 'webgpu') {
+    watchDevice();
+    tuneWebgpu(software);
+  }
   lossOps = centerLossFor(backend);
   if (lossOps.id === 'wgsl') {
     try {
@@ -205,7 +213,6 @@ async function init(m: Extract<ToWorker, { type: 'init' }>): Promise<void> {
   postStatus();
 }
 
-let readyInfo: { adapter: string; fallbackReason?: string } = { adapter: '' };
 /** Tells the UI what it trains on and sends the probe digits (labels and pixels, transferred). */
 function postReady(): void {
   const probeImages = new Uint8Array(probeIdx.length * 784);
@@ -285,7 +292,7 @@ function restoreRun(id: RunId, cp: RunResume): void {
   delete lastSnapshot.steps[id]; // its step jumped: no rate until the next window
 }
 
-/** Resumes run `id` from a model.json + weights.bin pair (tf.io.browserFiles reads them). */
+/** Resumes run `id` from a model.json + weights.bin pair, whatever the browser named the files. */
 async function loadRun(id: RunId, files: File[]): Promise<void> {
   const jsonFile = files.find((f) => f.name.endsWith('.json'));
   const binFile = files.find((f) => f !== jsonFile);
@@ -298,12 +305,7 @@ async function loadRun(id: RunId, files: File[]): Promise<void> {
   } catch {
     throw new SaveFileError(`${jsonFile.name} is not valid JSON`);
   }
-  // browserFiles matches the weights file by the name model.json gives it; a browser may have renamed the download.
-  const path = manifest?.weightsManifest?.[0]?.paths?.[0];
-  if (typeof path !== 'string') throw new SaveFileError(`${jsonFile.name} lists no weights file`);
-  const bin = new File([binFile], path.split('/').pop()!);
-  const artifacts = await tf.io.browserFiles([jsonFile, bin]).load!();
-  const saved = await decodeRun(artifacts);
+  const saved = await decodeRun(await artifactsFromJson(manifest, await binFile.arrayBuffer()));
   if (saved.meta.model !== model) {
     throw new SaveFileError(`${jsonFile.name} holds a ${PRESETS[saved.meta.model].label} run, and this page trains ${PRESETS[model].label}; choose that model first`);
   }
@@ -441,7 +443,7 @@ self.onmessage = (e: MessageEvent<ToWorker>) => {
         if (!run || !config) return;
         const checkpoint = await run.checkpoint();
         const meta = {
-          version: 1, run: id, model, seed: config.seed, lambda: run.hyper.lambda, alpha: run.hyper.alpha,
+          version: SAVE_VERSION, run: id, model, seed: config.seed, lambda: run.hyper.lambda, alpha: run.hyper.alpha,
           update: run.hyper.update, lr: run.hyper.lr, batch: batchFor(config), accuracy: lastAccuracy[id] ?? 0,
         };
         const { json, weights } = await encodeRun({ meta, checkpoint, cursor: batchers[id]!.state }, name);
@@ -477,9 +479,7 @@ self.onmessage = (e: MessageEvent<ToWorker>) => {
       if (!config) break;
       config = { ...config, ...m.patch };
       if (!runs) break;
-      const { alpha, optimizer } = config;
-      const lr = lrFor(config.lr);
-      for (const id of ids) runs[id]!.hyper = { ...runs[id]!.hyper, alpha, lr, optimizer, ...runSetup(id, config) };
+      for (const id of ids) runs[id]!.hyper = { ...runs[id]!.hyper, ...hyperOf(id, config) };
       break;
     }
   }
