@@ -34,7 +34,14 @@ const MIN_SNAPSHOT_MS = 120;
 /** Keep a checkpoint of every run (in the worker and mirrored to the UI) at most this often. */
 const CHECKPOINT_MS = 5000;
 
+/**
+ * `session`: the session the current runs belong to; every message about them carries it.
+ * `requested`: the newest session the UI asked for. They differ while a reset waits behind the
+ * step in flight: what the old runs still produce then is dropped here, and is never tagged with
+ * the new session (the UI would show it as the new session's).
+ */
 let session = 0;
+let requested = 0;
 let deviceLost = false;
 let backend: BackendName = 'cpu';
 let software = false;
@@ -181,7 +188,7 @@ function buildRuns(c: RunConfig): void {
 }
 
 async function init(m: Extract<ToWorker, { type: 'init' }>): Promise<void> {
-  session = m.session;
+  session = requested = m.session;
   const { adapter, reason } = await pickBackend(m.backend);
   if (backend === 'webgpu') {
     watchDevice();
@@ -196,7 +203,7 @@ async function init(m: Extract<ToWorker, { type: 'init' }>): Promise<void> {
       post({ type: 'error', session, fatal: false, message: `The WebGPU center-loss kernel failed its self-check, so composed ops are used instead (${e instanceof Error ? e.message : e}).` });
     }
   }
-  data = await loadMnist(m.dataBase, (p) => post({ type: 'progress', session, file: p.file, loaded: p.overallLoaded, total: p.overallTotal }));
+  data = await loadMnist(m.dataBase, (p) => post({ type: 'progress', session: requested, file: p.file, loaded: p.overallLoaded, total: p.overallTotal }));
   config = m.config;
   buildProbe(config.probe);
   buildRuns(config);
@@ -219,7 +226,8 @@ function postReady(): void {
   probeIdx.forEach((k, i) => probeImages.set(data!.testImages.subarray(k * 784, (k + 1) * 784), i * 784));
   const labelsCopy = probeLabels.slice();
   post({
-    type: 'ready', session, backend, adapter: readyInfo.adapter, software, fallbackReason: readyInfo.fallbackReason,
+    // What the UI needs whatever session it is in (the probe set is rebuilt and re-sent when its size changes).
+    type: 'ready', session: requested, backend, adapter: readyInfo.adapter, software, fallbackReason: readyInfo.fallbackReason,
     model, modelReason, probeLabels: labelsCopy, probeSize: probeIdx.length, centerLoss: lossOps.id, probeImages,
   }, [probeImages.buffer, labelsCopy.buffer]);
 }
@@ -230,7 +238,7 @@ function watchDevice(): void {
   void device.lost.then((info) => {
     deviceLost = true;
     training = false;
-    post({ type: 'fault', session, kind: 'device-lost', message: info.message || `reason: ${info.reason}` });
+    post({ type: 'fault', session: requested, kind: 'device-lost', message: info.message || `reason: ${info.reason}` });
   });
 }
 
@@ -327,8 +335,7 @@ async function snapshot(): Promise<void> {
     return before !== undefined && elapsed > 0 && now > before ? ((now - before) * 1000) / elapsed : 0;
   };
   // Probe every run first, then post them all, so the panels always show the same step.
-  const mine = session;
-  const cancelled = () => session !== mine; // a reset arrived: drop this snapshot rather than finish it
+  const cancelled = () => requested !== session; // a reset is waiting: drop this snapshot rather than finish it
   const results = await Promise.all(ids.map(async (id) => {
     const run = runs![id]!;
     const [probe, centers] = await Promise.all([run.probe(probeX!, probeLabels, PRESETS[model].stages.length ? 100 : 500, cancelled), run.centersData()]);
@@ -384,7 +391,7 @@ function tick(): void {
   });
 }
 
-setInterval(() => post({ type: 'heartbeat', session, busyMs: pairMs }), 1000);
+setInterval(() => post({ type: 'heartbeat', session: requested, busyMs: pairMs }), 1000);
 
 self.onmessage = (e: MessageEvent<ToWorker>) => {
   const m = e.data;
@@ -409,9 +416,10 @@ self.onmessage = (e: MessageEvent<ToWorker>) => {
     case 'reset':
       training = false;
       pendingSteps = 0;
-      session = m.session;
+      requested = m.session;
       config = m.config;
       enqueue(async () => {
+        session = m.session;
         if (!data) return;
         const probeChanged = m.config.probe !== probeIdx.length;
         if (probeChanged) buildProbe(m.config.probe);
