@@ -57,8 +57,22 @@ ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
 DATA_DIR = os.path.join(ROOT, "public", "data")
 MNIST_MEAN, MNIST_STD = 0.1307, 0.3081
 NUM_CLASSES, EMBED_DIM = 10, 2
-PROBE_PER_CLASS = 200  # 2,000 digits, as the app's PROBE_SIZE
-MOMENTUM, WEIGHT_DECAY = 0.9, 5e-4
+PRESETS_PATH = os.path.join(ROOT, "src", "train", "presets.json")  # shared with the app
+
+
+def load_presets(path: str = PRESETS_PATH) -> dict:
+    """src/train/presets.json: the presets, defaults and picture thresholds the app uses too."""
+    try:
+        with open(path, encoding="utf-8") as f:
+            return json.load(f)
+    except (OSError, ValueError) as e:
+        sys.exit(f"pytorch_reference.py: cannot read {path}: {e}")
+
+
+PRESETS = load_presets()
+PROBE_SIZE, PROBE_SEED = 2000, 2016  # the app's default probe (src/state/params.ts, src/worker/worker.ts)
+MOMENTUM, WEIGHT_DECAY = float(PRESETS["momentum"]), float(PRESETS["weightDecay"])
+PICTURE = PRESETS["picture"]  # {"maxCompactnessRatio", "minAccuracy"}
 
 FILES = {
     "train_images": ("train-images-idx3-ubyte.gz", 2051, 60000),
@@ -67,13 +81,8 @@ FILES = {
     "test_labels": ("t10k-labels-idx1-ubyte.gz", 2049, 10000),
 }
 
-# channels per conv stage, dense hidden layers, default batch (src/train/presets.ts)
-MODELS = {
-    "lenetpp": ([32, 64, 128], [], 128),
-    "small": ([8, 16, 32], [], 128),
-    "conv": ([4, 8], [], 64),
-    "tiny": ([], [32], 64),
-}
+# channels per conv stage, dense hidden layers, default batch (src/train/presets.json)
+MODELS = {k: (list(p["stages"]), list(p["hidden"]), int(p["batch"])) for k, p in PRESETS["presets"].items()}
 
 
 # --------------------------------------------------------------------------------------- data
@@ -122,11 +131,50 @@ def load_mnist(data_dir: str) -> dict[str, torch.Tensor]:
     return out
 
 
-def probe_indices(labels: torch.Tensor) -> torch.Tensor:
-    """First PROBE_PER_CLASS test digits of each class in file order, sorted by class then index."""
+def mulberry32(seed: int):
+    """The app's PRNG (src/data/batcher.ts), bit for bit: uniform floats in [0, 1)."""
+    state = [seed & 0xFFFFFFFF]
+    M = 0xFFFFFFFF
+
+    def rand() -> float:
+        state[0] = (state[0] + 0x6D2B79F5) & M
+        t = state[0]
+        t = ((t ^ (t >> 15)) * (t | 1)) & M
+        t = (t ^ ((t + (((t ^ (t >> 7)) * (t | 61)) & M)) & M)) & M
+        return ((t ^ (t >> 14)) & M) / 4294967296.0
+    return rand
+
+
+def probe_indices(labels: torch.Tensor, size: int = PROBE_SIZE, seed: int = PROBE_SEED) -> torch.Tensor:
+    """The app's probe, index for index: stratifiedProbe(testLabels, size, PROBE_SEED) of
+    src/data/batcher.ts (equal shares per class, remainder to the lowest classes, a seeded partial
+    Fisher-Yates per class), sorted by class, then index."""
     lab = labels.numpy()
-    return torch.from_numpy(np.concatenate(
-        [np.flatnonzero(lab == k)[:PROBE_PER_CLASS] for k in range(NUM_CLASSES)]).astype(np.int64))
+    by_class = [list(np.flatnonzero(lab == k)) for k in range(NUM_CLASSES)]
+    if size > sum(len(p) for p in by_class):
+        sys.exit(f"pytorch_reference.py: probe of {size} digits asked for, {lab.size} available")
+    want = [0] * NUM_CLASSES
+    left = size
+    while left > 0:
+        open_ = [c for c in range(NUM_CLASSES) if want[c] < len(by_class[c])]
+        share = left // len(open_)
+        if share == 0:
+            for c in open_[:left]:
+                want[c] += 1
+            break
+        for c in open_:
+            take = min(share, len(by_class[c]) - want[c])
+            want[c] += take
+            left -= take
+    rand = mulberry32(seed)
+    out: list[int] = []
+    for c in range(NUM_CLASSES):
+        pool = by_class[c]
+        for i in range(want[c]):
+            j = i + int(np.floor(rand() * (len(pool) - i)))
+            pool[i], pool[j] = pool[j], pool[i]
+        out += sorted(int(v) for v in pool[:want[c]])
+    return torch.tensor(out, dtype=torch.int64)
 
 
 class Batcher:
@@ -205,11 +253,19 @@ def eq4_update(centers: torch.Tensor, feat: torch.Tensor, y: torch.Tensor, alpha
     centers.sub_(alpha * sums / (1.0 + counts).unsqueeze(1))
 
 
+def warmup_factor(t: int, warmup_steps: int) -> float:
+    """Linear learning-rate warm-up shared with the app: lr_t = lr * min(1, (t + 1) / W) for step
+    t = 0, 1, ... (W = warmupSteps of the preset; W = 0: no warm-up)."""
+    return 1.0 if warmup_steps <= 0 else min(1.0, (t + 1) / warmup_steps)
+
+
 class Run:
     def __init__(self, name: str, net: Net, centers0: torch.Tensor, args, lam: float):
         self.name, self.net, self.lam, self.alpha = name, net, lam, args.alpha
         self.centers = centers0.clone()
         self.base_lr = args.lr
+        self.warmup_steps = args.warmup_steps
+        self.t = 0  # optimiser steps taken (the warm-up's step index)
         if args.optimizer == "sgd":
             self.opt = torch.optim.SGD(net.parameters(), lr=args.lr, momentum=MOMENTUM,
                                        weight_decay=WEIGHT_DECAY)
@@ -221,7 +277,8 @@ class Run:
 
     def step(self, x: torch.Tensor, y: torch.Tensor, epoch: int) -> None:
         t0 = time.perf_counter()
-        lr = self.base_lr * 0.8 ** (epoch // 20)
+        lr = self.base_lr * 0.8 ** (epoch // 20) * warmup_factor(self.t, self.warmup_steps)
+        self.t += 1
         for g in self.opt.param_groups:
             g["lr"] = lr
         feat, logits = self.net(x)
@@ -248,6 +305,44 @@ def compactness(points: np.ndarray, labels: np.ndarray) -> float:
     pair = [np.linalg.norm(means[a] - means[b]) for i, a in enumerate(present) for b in present[i + 1:]]
     between = float(np.mean(pair)) if pair else 0.0
     return within / (between or np.finfo(np.float64).eps)
+
+
+def picture_formed(softmax_acc: float, center_acc: float, softmax_c: float, center_c: float) -> bool:
+    """The paper's picture (presets.json "picture", the app's definition): the center-loss run's
+    compactness is at most maxCompactnessRatio x the softmax-only run's, and both runs' probe
+    accuracy is at least minAccuracy."""
+    vals = (softmax_acc, center_acc, softmax_c, center_c)
+    if not all(np.isfinite(v) for v in vals) or softmax_c <= 0:
+        return False
+    return (center_c <= PICTURE["maxCompactnessRatio"] * softmax_c
+            and min(softmax_acc, center_acc) >= PICTURE["minAccuracy"])
+
+
+@torch.no_grad()
+def embed(net: Net, x: torch.Tensor, chunk: int) -> tuple[np.ndarray, np.ndarray]:
+    """2-D features and predicted classes of images x (eval mode; the net is left in train mode)."""
+    net.eval()
+    feats, preds = [], []
+    for s in range(0, x.shape[0], chunk):
+        f, logits = net(x[s:s + chunk])
+        feats.append(f)
+        preds.append(logits.argmax(1))
+    net.train()
+    return torch.cat(feats).numpy(), torch.cat(preds).numpy()
+
+
+def probe_point(step: int, runs, px: torch.Tensor, py: np.ndarray, chunk: int) -> dict:
+    """One snapshot of both runs on the probe: accuracy, compactness, ratio, picture formed?"""
+    m = {"step": step}
+    for r in runs:
+        feat, pred = embed(r.net, px, chunk)
+        finite = bool(np.isfinite(feat).all())
+        m[f"{r.name}_acc"] = float((pred == py).mean())
+        m[f"{r.name}_compactness"] = compactness(feat, py) if finite else float("nan")
+    sc, cc = m["softmax_compactness"], m["center_compactness"]
+    m["ratio"] = cc / sc if np.isfinite(sc) and np.isfinite(cc) and sc > 0 else float("nan")
+    m["formed"] = picture_formed(m["softmax_acc"], m["center_acc"], sc, cc)
+    return m
 
 
 @torch.no_grad()
@@ -277,12 +372,22 @@ def evaluate(net: Net, x: torch.Tensor, y: torch.Tensor, probe: torch.Tensor, ch
 def parse_args(argv=None):
     p = argparse.ArgumentParser(description=__doc__.split("\n\n")[0],
                                 formatter_class=argparse.ArgumentDefaultsHelpFormatter)
-    p.add_argument("--model", choices=list(MODELS), default="tiny")
-    p.add_argument("--optimizer", choices=["sgd", "adam"], default="adam")
-    p.add_argument("--lr", type=float, default=None, help="default 0.01 (adam) / 0.001 (sgd)")
-    p.add_argument("--lambda", dest="lam", type=float, default=0.3, help="center-loss weight λ")
-    p.add_argument("--alpha", type=float, default=0.5, help="center learning rate α (Eq. 4)")
-    p.add_argument("--batch", type=int, default=None, help="default 128 (lenetpp/small), 64 (tiny/conv)")
+    dflt = PRESETS["defaults"]
+    p.add_argument("--model", choices=list(MODELS), default=PRESETS["auto"]["gpu"],
+                   help="preset (src/train/presets.json); default: the one the app's Auto picks on a real GPU")
+    p.add_argument("--optimizer", choices=["sgd", "adam"], default=dflt["optimizer"])
+    p.add_argument("--lr", type=float, default=None,
+                   help="default: the preset's lr (adam) / the port's lr (sgd), from presets.json")
+    p.add_argument("--warmup-steps", type=int, default=None,
+                   help="linear lr warm-up over W steps, lr_t = lr*min(1,(t+1)/W); default: the preset's "
+                        "warmupSteps (adam) / 0 (sgd). Not to be confused with --warmup (timing)")
+    p.add_argument("--lambda", dest="lam", type=float, default=dflt["lambda"], help="center-loss weight λ")
+    p.add_argument("--alpha", type=float, default=dflt["alpha"], help="center learning rate α (Eq. 4)")
+    p.add_argument("--batch", type=int, default=None, help="default: the preset's batch (presets.json)")
+    p.add_argument("--probe-every", type=int, default=20,
+                   help="evaluate both runs on the probe every K steps, for steps-to-picture (0: never)")
+    p.add_argument("--probe-size", type=int, default=PROBE_SIZE,
+                   help="probe digits (the app's seeded stratified selection, PROBE_SEED 2016)")
     p.add_argument("--steps", type=int, default=300, help="training steps per run")
     p.add_argument("--max-seconds", type=float, default=None,
                    help="stop early once the training loop has run this long (steps reported = done)")
@@ -294,12 +399,17 @@ def parse_args(argv=None):
     p.add_argument("--out", default=None,
                    help="JSON path (default bench/reference/results-<model>-<optimizer>-<steps>.json)")
     a = p.parse_args(argv)
+    preset = PRESETS["presets"][a.model]
     if a.lr is None:
-        a.lr = 0.01 if a.optimizer == "adam" else 0.001
+        a.lr = float(preset["lr"]) if a.optimizer == "adam" else float(PRESETS["port"]["lr"])
+    if a.warmup_steps is None:
+        a.warmup_steps = int(preset.get("warmupSteps", 0)) if a.optimizer == "adam" else 0
     if a.batch is None:
         a.batch = MODELS[a.model][2]
     if a.steps < 1 or a.batch < 1:
         p.error("--steps and --batch must be ≥ 1")
+    if a.probe_every < 0 or a.warmup_steps < 0 or not 10 <= a.probe_size <= 10000:
+        p.error("--probe-every and --warmup-steps must be ≥ 0, --probe-size 10..10000")
     return a
 
 
@@ -311,7 +421,8 @@ def main(argv=None) -> int:
     args = parse_args(argv)
     torch.set_num_threads(args.threads)
     data = load_mnist(args.data_dir)
-    probe = probe_indices(data["test_labels"])
+    probe = probe_indices(data["test_labels"], args.probe_size)
+    probe_x, probe_y = data["test_images"].index_select(0, probe), data["test_labels"][probe].numpy()
 
     stages, hidden, _ = MODELS[args.model]
     torch.manual_seed(args.seed)
@@ -324,8 +435,8 @@ def main(argv=None) -> int:
             Run("center", nets["center"], centers0, args, args.lam)]
 
     n_params = sum(p.numel() for p in net0.parameters())
-    print(f"# {args.model}: {n_params} parameters; {args.optimizer} lr {args.lr} λ {args.lam} "
-          f"α {args.alpha} batch {args.batch} steps {args.steps} seed {args.seed} "
+    print(f"# {args.model}: {n_params} parameters; {args.optimizer} lr {args.lr} warm-up {args.warmup_steps} "
+          f"λ {args.lam} α {args.alpha} batch {args.batch} steps {args.steps} seed {args.seed} "
           f"threads {torch.get_num_threads()} torch {torch.__version__}", file=sys.stderr)
 
     batcher = Batcher(data["train_labels"].shape[0], args.batch, args.seed)
@@ -333,6 +444,9 @@ def main(argv=None) -> int:
     t_start = time.perf_counter()
     done = 0
     report_every = max(1, args.steps // 10)
+    history: list[dict] = []
+    steps_to_picture = None
+    probe_s = 0.0
     for step in range(args.steps):
         epoch, idx = batcher.next()
         it = torch.from_numpy(idx)
@@ -340,10 +454,20 @@ def main(argv=None) -> int:
         for r in runs:  # interleaved one for one, same batch, as the app's worker
             r.step(x, y, epoch)
         done = step + 1
+        if args.probe_every and (done % args.probe_every == 0 or done == args.steps):
+            t_probe = time.perf_counter()
+            h = probe_point(done, runs, probe_x, probe_y, args.eval_chunk)
+            probe_s += time.perf_counter() - t_probe
+            history.append(h)
+            if h["formed"] and steps_to_picture is None:
+                steps_to_picture = done
+                print(f"  picture formed at step {done}: ratio {h['ratio']:.3f}, probe accuracy "
+                      f"{100 * h['softmax_acc']:.1f} % / {100 * h['center_acc']:.1f} %", file=sys.stderr)
         elapsed = time.perf_counter() - t_start
         if done % report_every == 0 or done == args.steps:
             print(f"  step {done}/{args.steps}  {elapsed:.1f}s  " + "  ".join(
-                f"{r.name}: ce {r.last[0]:.4f} lc {r.last[1]:.4f} {r.times_ms[-1]:.1f}ms" for r in runs),
+                f"{r.name}: ce {r.last[0]:.4f} lc {r.last[1]:.4f} {r.times_ms[-1]:.1f}ms" for r in runs)
+                + (f"  ratio {history[-1]['ratio']:.3f}" if history else ""),
                 file=sys.stderr, flush=True)
         if args.max_seconds is not None and elapsed >= args.max_seconds:
             print(f"  stopping after {done} steps (--max-seconds {args.max_seconds})", file=sys.stderr)
@@ -372,18 +496,27 @@ def main(argv=None) -> int:
         "model": args.model, "optimizer": args.optimizer, "lr": args.lr, "lambda": args.lam,
         "alpha": args.alpha, "batch": args.batch, "steps_requested": args.steps, "steps": done,
         "epochs_seen": done * args.batch / xs.shape[0], "seed": args.seed, "warmup": args.warmup,
+        "warmup_steps": args.warmup_steps, "lr_warmup": "lr_t = lr * min(1, (t + 1) / warmup_steps)",
+        "presets": os.path.relpath(PRESETS_PATH, ROOT),
         "threads": torch.get_num_threads(), "parameters": n_params,
         "momentum": MOMENTUM if args.optimizer == "sgd" else None, "weight_decay": WEIGHT_DECAY,
         "center_update": "eq4 (manual, after each optimiser step)",
-        "probe": "stratified probe, not identical: first 200 test digits per class in file order "
-                 "(the app draws its 2,000 with seeded mulberry32, PROBE_SEED 2016)",
+        "probe": f"the app's probe: stratifiedProbe(test labels, {args.probe_size}, PROBE_SEED {PROBE_SEED}) "
+                 "of src/data/batcher.ts, index for index",
+        "probe_every": args.probe_every, "probe_wall_s": probe_s,
         "torch": torch.__version__, "python": platform.python_version(),
         "machine": f"{platform.machine()} {os.cpu_count()} cpus {platform.platform()}",
         "date": _dt.datetime.now(_dt.timezone.utc).isoformat(timespec="seconds"),
         "train_wall_s": train_s, "eval_wall_s": eval_s,
         "data_dir": os.path.relpath(args.data_dir, ROOT),
     }
-    out = {"meta": meta, "runs": results}
+    picture = {
+        "definition": {**PICTURE, "on": f"probe ({args.probe_size} digits), every {args.probe_every} steps"},
+        "steps_to_picture": steps_to_picture,
+        "history": [{k: (None if isinstance(v, float) and not np.isfinite(v) else v) for k, v in h.items()}
+                    for h in history],
+    }
+    out = {"meta": meta, "runs": results, "picture": picture}
     path = args.out or os.path.join(os.path.dirname(os.path.abspath(__file__)),
                                     f"results-{args.model}-{args.optimizer}-{done}.json")
     with open(path, "w") as f:
@@ -392,7 +525,7 @@ def main(argv=None) -> int:
 
     print(f"\n**PyTorch {torch.__version__} reference: `{args.model}`, {args.optimizer} lr {args.lr}, "
           f"λ {args.lam}, α {args.alpha}, batch {args.batch}, {done} steps, seed {args.seed}, "
-          f"{meta['threads']} threads** (probe = stratified probe, not identical to the app's)\n")
+          f"warm-up {args.warmup_steps}, {meta['threads']} threads** (probe = the app's {args.probe_size} digits)\n")
     print("| run | λ | steps | median ms/step | samples/s | test acc (10k) | probe acc (2k) "
           "| compactness (10k) | compactness (probe) |")
     print("|---|---|---|---|---|---|---|---|---|")
@@ -401,7 +534,22 @@ def main(argv=None) -> int:
               f"| {fmt(r['samples_per_s'], ',.0f')} | {fmt(100 * r['test_accuracy'], '.2f')}% "
               f"| {fmt(100 * r['probe_accuracy'], '.2f')}% | {fmt(r['test_compactness'], '.3f')} "
               f"| {fmt(r['probe_compactness'], '.3f')} |")
-    print(f"\nJSON: {os.path.relpath(path, ROOT)}  (train {train_s:.1f}s, eval {eval_s:.1f}s)")
+    thr = PICTURE
+    if not args.probe_every:
+        print("\nSteps-to-picture: not measured (--probe-every 0)")
+    elif steps_to_picture is None:
+        last = history[-1]
+        print(f"\nSteps-to-picture: **not formed** in {done} steps (probe every {args.probe_every}; at step "
+              f"{last['step']}: ratio {fmt(last['ratio'], '.3f')}, probe accuracy "
+              f"{fmt(100 * last['softmax_acc'], '.1f')} % / {fmt(100 * last['center_acc'], '.1f')} %; needs ratio ≤ "
+              f"{thr['maxCompactnessRatio']:g} and both ≥ {100 * thr['minAccuracy']:g} %)")
+    else:
+        h = next(h for h in history if h["step"] == steps_to_picture)
+        print(f"\nSteps-to-picture: **{steps_to_picture}** (probe every {args.probe_every}; ratio "
+              f"{h['ratio']:.3f} ≤ {thr['maxCompactnessRatio']:g}, probe accuracy {100 * h['softmax_acc']:.1f} % / "
+              f"{100 * h['center_acc']:.1f} % ≥ {100 * thr['minAccuracy']:g} %)")
+    print(f"\nJSON: {os.path.relpath(path, ROOT)}  (train {train_s:.1f}s incl. probes {probe_s:.1f}s, "
+          f"eval {eval_s:.1f}s)")
     return 0
 
 

@@ -3,9 +3,11 @@
  * exactly the same weights, the center loss can hook its explicit gradient onto the embedding,
  * and checkpoints are a flat list of named tensors. DOM-free: runs in the worker and in Node.
  *
- * LeNet++ (Wen et al. 2016): 3 stages × [conv5×5(pad 2)+PReLU]×2, 2×2 max-pool after each stage
- * (28→14→7→3), dense 1152→2 + PReLU (the 2-D embedding), dense 2→10 without bias.
- * PReLU has one learnable slope per layer, initialised to 0.25 (PyTorch's nn.PReLU()).
+ * LeNet++ as in the PyTorch port of Wen et al. 2016 (jxgu1016/MNIST_center_loss_pytorch): 3 stages ×
+ * [conv5×5(pad 2)+PReLU]×2, 2×2 max-pool after each stage (28→14→7→3), dense 1152→2 + PReLU (the 2-D
+ * embedding), dense 2→10 without bias. PReLU has one learnable slope per layer, initialised to 0.25
+ * (PyTorch's nn.PReLU()). The paper's own caffe-face LeNet++ differs: a PReLU slope per channel, a 3×3
+ * stride-2 third pool, Xavier init, zero-initialised biases without weight decay.
  */
 import * as tf from '@tensorflow/tfjs';
 import { mulberry32 } from '../data/batcher';
