@@ -1,10 +1,13 @@
 import { defineConfig } from '@playwright/test';
-import { chromiumArgs, executablePath } from './e2e/browser';
+import { chromiumArgs } from './e2e/browser';
+import { browserPathOrExit } from './scripts/find-browser.mjs';
 
 // The e2e suite runs against the *built* site (npm run build:e2e → dist-e2e/), served from a sub-path
-// by each spec's own static server, in Debian's Chromium with WebGPU through SwiftShader.
+// by each spec's own static server, in headless Chromium (scripts/find-browser.mjs) with WebGPU, through
+// SwiftShader on machines without a GPU. No browser found: one line saying what to install, exit 1.
 export default defineConfig({
   testDir: 'e2e',
+  globalSetup: './e2e/global-setup.ts',
   timeout: 15 * 60_000,
   expect: { timeout: 60_000 },
   fullyParallel: false,
@@ -14,7 +17,7 @@ export default defineConfig({
   use: {
     headless: true,
     viewport: { width: 1440, height: 900 },
-    launchOptions: { executablePath: executablePath(), args: chromiumArgs(true) },
+    launchOptions: { executablePath: browserPathOrExit(), args: chromiumArgs(true) },
     acceptDownloads: true,
     trace: 'off',
   },

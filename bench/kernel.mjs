@@ -10,8 +10,7 @@
  *   node bench/kernel.mjs [--iters N] [--batches 128,1024] [--build] [--json out.json]
  *
  * Needs the e2e build (dist-e2e/); `--build` (or a missing build) runs `npx vite build --mode e2e`.
- * Chromium: $CHROMIUM_PATH or /usr/bin/chromium, same flags as e2e/browser.ts (kept in sync by hand:
- * plain Node cannot import the .ts module).
+ * Chromium and its flags: the same as the e2e suite's (scripts/find-browser.mjs).
  */
 import { spawnSync } from 'node:child_process';
 import { createReadStream, existsSync, statSync, writeFileSync } from 'node:fs';
@@ -19,6 +18,7 @@ import { createServer } from 'node:http';
 import { extname, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright';
+import { browserPathOrExit, chromiumArgs } from '../scripts/find-browser.mjs';
 
 const repo = resolve(fileURLToPath(import.meta.url), '../..');
 const args = process.argv.slice(2);
@@ -26,6 +26,7 @@ const opt = (name, dflt) => { const i = args.indexOf(name); return i >= 0 ? args
 const iters = Number(opt('--iters', '30'));
 const batches = opt('--batches', '128,1024').split(',').map(Number);
 const jsonOut = opt('--json', null);
+const executablePath = browserPathOrExit(); // before building: no browser, one line and exit 1
 const root = resolve(repo, 'dist-e2e');
 const page = 'e2e/harness/kernel.html';
 
@@ -49,10 +50,7 @@ const server = createServer((req, res) => {
 await new Promise((ok) => server.listen(0, '127.0.0.1', ok));
 const url = `http://127.0.0.1:${server.address().port}/flock/${page}`;
 
-const browser = await chromium.launch({
-  executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
-  args: ['--enable-unsafe-webgpu', '--no-sandbox', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
-});
+const browser = await chromium.launch({ executablePath, args: chromiumArgs(true) });
 try {
   const tab = await browser.newPage();
   tab.on('console', (m) => { if (m.type() === 'error') console.error('[page]', m.text()); });

@@ -7,7 +7,7 @@ import { readFile, mkdir, copyFile, cp, writeFile, rm, mkdtemp } from 'node:fs/p
 import { tmpdir } from 'node:os';
 import { resolve } from 'node:path';
 import { serveStatic } from './serve';
-import { chromiumArgs, executablePath } from './browser';
+import { chromiumArgs, executablePath, webgpu } from './browser';
 import { stepOf } from './readout';
 import { compactness } from '../src/train/metrics';
 
@@ -41,6 +41,8 @@ async function heapUsed(page: Page): Promise<number> {
 }
 
 test.describe.serial('Flock on WebGPU', () => {
+  // Checks the WebGPU backend and the WGSL kernel: skipped, with the reason, where the browser has no WebGPU.
+  test.skip(() => !webgpu().available, webgpu().reason);
   let server: Awaited<ReturnType<typeof serveStatic>>;
   let browser: Browser;
   let page: Page;

@@ -13,7 +13,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium, expect, test, type Browser, type Page } from '@playwright/test';
-import { chromiumArgs, executablePath } from './browser';
+import { chromiumArgs, executablePath, webgpu } from './browser';
 import { serveStatic, type StaticServer } from './serve';
 import { goldenPath } from '../tests/golden';
 import type { CenterLossOutputs, GoldenCaseInput, PathId } from './harness/kernel';
@@ -52,6 +52,9 @@ let server: StaticServer;
 let browser: Browser;
 let page: Page;
 const pageErrors: string[] = [];
+
+// Every test here needs WebGPU: where the browser has none they are reported as skipped, with the reason.
+test.skip(() => !webgpu().available, webgpu().reason);
 
 test.beforeAll(async () => {
   test.setTimeout(180_000);

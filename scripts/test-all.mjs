@@ -5,20 +5,37 @@
  *   3. build the e2e site (dist-e2e/)       4. Playwright e2e (headless Chromium, WebGPU via SwiftShader)
  *   5. benchmark smoke (one short window per case) — so `npm run bench` cannot rot.
  *   Also `npm audit --omit=dev` (no high/critical), counted where the registry's audit endpoint answers.
- * Set FLOCK_SKIP_E2E=1 to stop after the unit tests.
+ * The browser is looked up first (scripts/find-browser.mjs: $CHROMIUM_PATH, Playwright's Chromium, the
+ * system's Chrome/Chromium): none found, one line saying what to install and nothing runs. Before the
+ * e2e build it says which browser and version, and whether it has WebGPU; without WebGPU the
+ * WebGPU-only tests are reported as skipped ("N passed, N failed, N skipped").
+ * Set FLOCK_SKIP_E2E=1 to stop after the unit tests (no browser needed).
  */
 import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync, mkdirSync } from 'node:fs';
+import { locateBrowser } from './find-browser.mjs';
+import { checkBrowser, WEBGPU_ENV } from './webgpu-probe.mjs';
 
 mkdirSync('test-results', { recursive: true });
 let passed = 0;
 let failed = 0;
+let skipped = 0;
 const t0 = Date.now();
+const closing = () => `${passed} passed, ${failed} failed${skipped ? `, ${skipped} skipped` : ''}`;
+
+// No browser: say what to install in one line, before spending minutes on the other suites.
+const browser = process.env.FLOCK_SKIP_E2E ? null : locateBrowser();
+if (browser && !browser.ok) {
+  console.log(`${browser.message} (FLOCK_SKIP_E2E=1 npm test runs the suites that need no browser.)`);
+  failed++;
+  console.log(closing());
+  process.exit(1);
+}
 
 function run(label, cmd, args, env = {}) {
   const t = Date.now();
   console.log(`\n=== ${label}: ${cmd} ${args.join(' ')}`);
-  const r = spawnSync(cmd, args, { stdio: 'inherit', env: { ...process.env, ...env } });
+  const r = spawnSync(cmd, args, { stdio: 'inherit', env: { ...process.env, ...env }, shell: process.platform === 'win32' });
   console.log(`=== ${label}: exit ${r.status} in ${((Date.now() - t) / 1000).toFixed(0)} s`);
   return r.status === 0;
 }
@@ -36,6 +53,7 @@ function countPlaywright(file) {
   const s = JSON.parse(readFileSync(file, 'utf8')).stats;
   passed += s.expected;
   failed += s.unexpected + s.flaky;
+  skipped += s.skipped;
   return true;
 }
 
@@ -54,7 +72,17 @@ if (audit === 0) passed++;
 else if (audit === 1) failed++;
 else console.log('=== audit: not counted (endpoint unavailable)');
 
-if (!process.env.FLOCK_SKIP_E2E) {
+/** Which browser, its version, and whether it has WebGPU (said once; the Playwright runs inherit the answer). */
+async function browserCheck(path, source) {
+  const r = await checkBrowser(path, source);
+  console.log('');
+  for (const line of r.lines) console.log(`=== ${line}`);
+  if (r.env) process.env[WEBGPU_ENV] = r.env;
+  return r.ok;
+}
+
+if (browser && !(await browserCheck(browser.path, browser.source))) failed++;
+else if (browser) {
   // 3–4. Build the e2e site, then the browser suite.
   if (!run('prepare data', 'node', ['scripts/prepare-data.mjs']) || !run('build e2e', 'npx', ['vite', 'build', '--mode', 'e2e'])) failed++;
   else {
@@ -68,5 +96,5 @@ if (!process.env.FLOCK_SKIP_E2E) {
 }
 
 console.log(`\nall suites in ${((Date.now() - t0) / 60000).toFixed(1)} min`);
-console.log(`${passed} passed, ${failed} failed`);
+console.log(closing());
 process.exit(failed ? 1 : 0);
