@@ -19,7 +19,7 @@ const STEPS = Number(env.TUNE_STEPS ?? 300);
 const MODEL = (env.TUNE_MODEL ?? 'tiny') as ModelId;
 const LRS = (env.TUNE_LR ?? '0.01,0.05,0.1').split(',').map(Number);
 const LAMBDAS = (env.TUNE_LAMBDA ?? '0.01,0.03,0.1,0.3,1').split(',').map(Number);
-const RULE = (env.TUNE_RULE ?? 'eq4') as 'eq4' | 'autograd';
+const RULE = (env.TUNE_RULE ?? 'eq4') as 'eq4' | 'seed' | 'kaiyang' | 'caffe';
 const OPT = (env.TUNE_OPT ?? 'sgd') as 'sgd' | 'adam';
 const SEEDS = (env.TUNE_SEEDS ?? '1').split(',').map(Number);
 

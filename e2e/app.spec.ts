@@ -91,6 +91,20 @@ test.describe.serial('Flock on WebGPU', () => {
     await page.getByRole('button', { name: 'Train' }).click();
     await expect(page.getByRole('button', { name: 'Pause' })).toBeVisible();
     await expect.poll(async () => Math.min(...(await steps(page))), { timeout: 180_000 }).toBeGreaterThanOrEqual(5);
+    // Each panel draws all 2,000 probe embeddings, at finite positions inside its plot, and the two
+    // runs' embeddings differ (λ = 0 vs λ > 0), so each panel shows its own run's points.
+    const drawn = (run: string) => page.evaluate((r) => {
+      const s = window.__flockScatter?.[r];
+      if (!s) return null;
+      const pos = Array.from({ length: 2000 }, (_, i) => s.screenPosition(i));
+      return { n: s.pointsDrawn(), finite: pos.filter((q) => q && Number.isFinite(q.x) && Number.isFinite(q.y)).length, first: pos.slice(0, 50) };
+    }, run);
+    await expect.poll(async () => (await drawn('softmax'))?.n, { timeout: 60_000 }).toBe(2000);
+    await expect.poll(async () => (await drawn('center'))?.n, { timeout: 60_000 }).toBe(2000);
+    const [a, b] = [await drawn('softmax'), await drawn('center')];
+    expect(a!.finite).toBe(2000);
+    expect(b!.finite).toBe(2000);
+    expect(JSON.stringify(a!.first)).not.toBe(JSON.stringify(b!.first));
   });
 
   test('memory: tensors at step 100 and JS heap are recorded for the leak check', async () => {
@@ -151,17 +165,27 @@ test.describe.serial('Flock on WebGPU', () => {
     await expect.poll(() => new URL(page.url()).searchParams.get('alpha')).toBe('0.45');
   });
 
-  test('comparing both update rules adds a third panel from the same init, and Reset restarts every run', async () => {
-    await page.getByRole('checkbox', { name: /Compare both update rules/ }).check();
-    await expect(page.getByRole('region', { name: 'Softmax + center loss, autograd rule' })).toBeVisible();
-    await expect(page.getByRole('region')).toHaveCount(3);
-    await expect.poll(() => new URL(page.url()).searchParams.get('rules')).toBe('both');
-    await expect(page.getByTestId('readout-rule')).toContainText('step 0');
+  test('comparing update rules shows one panel per checked rule from the same init, and Reset restarts every run', async () => {
+    const rules = page.getByRole('group', { name: /Compare update rules/ });
+    await rules.getByRole('checkbox', { name: 'seed port' }).check(); // compares it with the current rule (Eq. 4)
+    await rules.getByRole('checkbox', { name: 'KaiyangZhou' }).check();
+    for (const name of ['Eq. 4', 'seed port', 'KaiyangZhou']) {
+      await expect(page.getByRole('region', { name: `Softmax + center loss, ${name} rule` })).toBeVisible();
+    }
+    await expect(page.locator('section[data-run]')).toHaveCount(4);
+    await expect.poll(() => new URL(page.url()).searchParams.get('rules')).toBe('eq4,seed,kaiyang');
+    await expect(page.getByTestId('readout-rule-seed')).toContainText('step 0');
     await page.getByRole('button', { name: 'Step' }).click();
     await page.getByRole('button', { name: 'Step' }).click();
-    await expect(page.getByTestId('readout-rule')).toContainText('step 2', { timeout: 60_000 });
-    await expect(page.getByTestId('readout-softmax')).toContainText('step 2');
+    for (const run of ['rule-eq4', 'rule-seed', 'rule-kaiyang', 'softmax']) {
+      await expect(page.getByTestId(`readout-${run}`)).toContainText('step 2', { timeout: 60_000 });
+    }
     await page.getByRole('button', { name: 'Reset' }).click();
+    await expect(page.getByTestId('readout-rule-eq4')).toContainText('step 0', { timeout: 60_000 });
+    // Unchecking down to one rule ends the comparison: back to the pair.
+    await rules.getByRole('checkbox', { name: 'seed port' }).uncheck();
+    await rules.getByRole('checkbox', { name: 'KaiyangZhou' }).uncheck();
+    await expect(page.locator('section[data-run]')).toHaveCount(2);
     await expect(page.getByTestId('readout-center')).toContainText('step 0', { timeout: 60_000 });
   });
 

@@ -67,13 +67,11 @@ function labelFile(magic: number, count: number, labels: number[]): Uint8Array {
 }
 
 describe('prepare-data script', () => {
-  it('is up to date on a second run, quickly, and the manifest matches the files', () => {
+  // How long the second run takes is measured in bench/timing.exp.ts, not here (a loaded machine is slow).
+  it('is up to date on a second run, and the manifest matches the files', () => {
     execFileSync(process.execPath, [script], { cwd: root }); // make sure it is current
-    const t0 = performance.now();
     const out = execFileSync(process.execPath, [script], { cwd: root, encoding: 'utf8' });
-    const ms = performance.now() - t0;
     expect(out.trim()).toBe('data: up to date');
-    expect(ms).toBeLessThan(2000); // includes Node start-up; the check itself is a few stat calls
     const manifest = JSON.parse(readFileSync(join(dataDir, 'manifest.json'), 'utf8'));
     expect(manifest.version).toBe(1);
     for (const f of MNIST_FILES) {

@@ -11,9 +11,25 @@ describe('parameter table', () => {
   });
 
   it('parses valid values', () => {
-    const { params, notices } = parseQuery('?lambda=0.01&alpha=0.25&model=tiny&seed=42&update=autograd&optimizer=sgd&lr=0.001');
+    const { params, notices } = parseQuery('?lambda=0.01&alpha=0.25&model=tiny&seed=42&update=seed&optimizer=sgd&lr=0.001&rules=kaiyang,eq4');
     expect(notices).toEqual([]);
-    expect(params).toMatchObject({ lambda: 0.01, alpha: 0.25, model: 'tiny', seed: 42, update: 'autograd', optimizer: 'sgd', lr: 0.001 });
+    expect(params).toMatchObject({ lambda: 0.01, alpha: 0.25, model: 'tiny', seed: 42, update: 'seed', optimizer: 'sgd', lr: 0.001 });
+    expect(params.rules).toEqual(['eq4', 'kaiyang']); // table order
+  });
+
+  it('reads the center rules of older versions with a notice: update=autograd, rules=both / one', () => {
+    const old = parseQuery('?update=autograd&rules=both');
+    expect(old.params.update).toBe('kaiyang');
+    expect(old.params.rules).toEqual(['eq4', 'seed']);
+    expect(old.notices).toHaveLength(2);
+    expect(old.notices[0]).toMatch(/“update”.*autograd.*removed.*KaiyangZhou/);
+    expect(old.notices[1]).toMatch(/“rules”.*both/);
+    expect(parseQuery('?rules=one')).toEqual({ params: defaults(), notices: [] });
+    const bad = parseQuery('?rules=eq4,bogus,seed,eq4');
+    expect(bad.params.rules).toEqual(['eq4', 'seed']);
+    expect(bad.notices.join(' ')).toMatch(/“rules”.*"bogus".*dropped/);
+    expect(toQuery({ ...defaults(), rules: ['seed', 'caffe'] })).toBe('?rules=seed%2Ccaffe');
+    expect(parseQuery(toQuery({ ...defaults(), rules: ['seed', 'caffe'] })).params.rules).toEqual(['seed', 'caffe']);
   });
 
   it('clamps out-of-range numbers and defaults garbage, with a notice for each', () => {
@@ -96,5 +112,20 @@ describe('λ grid and the other numeric parameters', () => {
     const { params, notices } = parseQuery('?batch=5000&probe=3&speed=-1');
     expect(params).toMatchObject({ batch: 1024, probe: 100, speed: 0 });
     expect(notices).toHaveLength(3);
+  });
+});
+
+describe('runs compared', () => {
+  it('two or more compared rules give softmax plus one run per rule, with the user’s λ; fewer keep the pair', async () => {
+    const { activeRuns, runSetup } = await import('../src/worker/protocol');
+    const base = { lambda: 0.3, update: 'eq4' as const, grid: [] as number[] };
+    expect(activeRuns({ compare: [], grid: [] })).toEqual(['softmax', 'center']);
+    expect(activeRuns({ compare: ['seed'], grid: [] })).toEqual(['softmax', 'center']);
+    const runs = activeRuns({ compare: ['eq4', 'seed', 'kaiyang', 'caffe'], grid: [] });
+    expect(runs).toEqual(['softmax', 'rule-eq4', 'rule-seed', 'rule-kaiyang', 'rule-caffe']);
+    expect(runs.map((r) => runSetup(r, base))).toEqual([
+      { lambda: 0, update: 'eq4' }, { lambda: 0.3, update: 'eq4' }, { lambda: 0.3, update: 'seed' },
+      { lambda: 0.3, update: 'kaiyang' }, { lambda: 0.3, update: 'caffe' }]);
+    expect(activeRuns({ compare: ['eq4', 'seed'], grid: [0, 1] })).toEqual(['grid0', 'grid1']); // the grid wins
   });
 });

@@ -7,8 +7,8 @@ import { Run } from '../src/train/trainer';
 import { SaveFileError, artifactsFromJson, decodeRun, encodeRun, type SavedRunMeta } from '../src/train/savefile';
 import { B, batch, c0 } from './batches';
 
-const hyper = { optimizer: 'adam' as const, lr: 0.01, lambda: 0.3, alpha: 0.5, update: 'eq4' as const };
-const meta: SavedRunMeta = { version: 1, run: 'center', model: 'tiny', seed: 1, lambda: 0.3, alpha: 0.5, update: 'eq4', lr: 0.01, batch: B, accuracy: 0.5 };
+const hyper = { optimizer: 'adam' as const, lr: 0.01, lambda: 0.3, alpha: 0.5, update: 'caffe' as const };
+const meta: SavedRunMeta = { version: 1, run: 'center', model: 'tiny', seed: 1, lambda: 0.3, alpha: 0.5, update: 'caffe', lr: 0.01, batch: B, accuracy: 0.5 };
 
 async function trained(steps: number) {
   const run = new Run(`save${Math.random()}`, PRESETS.tiny, initialWeights(PRESETS.tiny, 1), c0, { ...hyper }, composedCenterLoss);
@@ -30,7 +30,7 @@ describe('run files (tfjs model.json + weights.bin)', () => {
     const cp = await a.checkpoint();
     const { json, weights } = await encodeRun({ meta, checkpoint: cp, cursor: { epoch: 2, offset: 48 } }, 'flock-center-step5');
     expect(json.weightsManifest[0].paths).toEqual(['./flock-center-step5.weights.bin']);
-    expect(json.weightsManifest[0].weights.map((w) => w.name)).toEqual(['fc1/w', 'fc1/b', 'fc1/prelu', 'ip1/w', 'ip1/b', 'ip1/prelu', 'ip2/w', 'centers', 'optimizer/first', 'optimizer/second']);
+    expect(json.weightsManifest[0].weights.map((w) => w.name)).toEqual(['fc1/w', 'fc1/b', 'fc1/prelu', 'ip1/w', 'ip1/b', 'ip1/prelu', 'ip2/w', 'centers', 'optimizer/first', 'optimizer/second', 'centers/velocity']);
     // Through JSON text, as on disk.
     const back = await decodeRun(await artifactsFromJson(JSON.parse(JSON.stringify(json)), weights.slice(0)));
     expect(back.meta).toEqual(meta);

@@ -175,14 +175,16 @@ describe('lerpPoints', () => {
     expect(countFinite(res)).toBe(2);
   });
 
-  it('is fast enough for 10k points per frame', () => {
+  // Its speed (60 frames of 10k points) is measured in bench/timing.exp.ts, not asserted here.
+  it('interpolates 10k points in place, every point', () => {
     const n = 10_000;
     const a = new Float32Array(2 * n).map((_, i) => Math.sin(i));
     const b = new Float32Array(2 * n).map((_, i) => Math.cos(i));
     const out = new Float32Array(2 * n);
-    const t0 = performance.now();
-    for (let k = 0; k < 60; k++) lerpPoints(a, b, k / 60, out);
-    expect(performance.now() - t0).toBeLessThan(500);
+    lerpPoints(a, b, 0.25, out);
+    let worst = 0;
+    for (let i = 0; i < 2 * n; i++) worst = Math.max(worst, Math.abs(out[i] - (a[i] + 0.25 * (b[i] - a[i]))));
+    expect(worst).toBeLessThan(1e-6);
   });
 });
 

@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { composedCenterLoss } from '../src/train/centerLoss';
-import { initialWeights, layerShapes } from '../src/train/model';
+import { initialWeights, layerShapes, type WeightSpec } from '../src/train/model';
 import { PRESETS } from '../src/train/presets';
 import { Run, type RunHyper } from '../src/train/trainer';
 import { compactness } from '../src/train/metrics';
@@ -14,6 +14,36 @@ async function weightsOf(run: Run) {
 }
 
 beforeAll(async () => { await tf.setBackend('cpu'); });
+
+/** The tiny MLP's embedding in float64 from named weights (784→32 PReLU →2 PReLU), row-major x [B,784]. */
+function embed64(ws: WeightSpec[], xs: number[]): number[] {
+  const W = Object.fromEntries(ws.map((w) => [w.name, Array.from(w.values)]));
+  const dense = (inp: number[], n: number, name: string, out: number) => {
+    const res: number[] = [];
+    for (let i = 0; i < inp.length / n; i++) {
+      for (let o = 0; o < out; o++) {
+        let z = W[`${name}/b`][o];
+        for (let k = 0; k < n; k++) z += inp[i * n + k] * W[`${name}/w`][k * out + o];
+        res.push(z >= 0 ? z : W[`${name}/prelu`][0] * z);
+      }
+    }
+    return res;
+  };
+  return dense(dense(xs, 784, 'fc1', 32), 32, 'ip1', 2);
+}
+
+/** Eq. 4 in float64: c_j − α·Σ_{i:y_i=j}(c_j − x_i)/(1 + n_j); K = 10, D = 2. */
+function eq4(c: ArrayLike<number>, f: number[], ys: number[], alpha: number): number[] {
+  const out = Array.from(c);
+  for (let j = 0; j < 10; j++) {
+    const idx = ys.flatMap((k, i) => (k === j ? [i] : []));
+    for (let d = 0; d < 2; d++) {
+      const s = idx.reduce((acc, i) => acc + (c[j * 2 + d] - f[i * 2 + d]), 0);
+      out[j * 2 + d] = c[j * 2 + d] - (alpha * s) / (1 + idx.length);
+    }
+  }
+  return out;
+}
 
 describe('model', () => {
   it('LeNet++ has the paper shapes: 3 stages of two 5×5 convs 32/64/128, dense 1152→2, 2→10 without bias', () => {
@@ -84,17 +114,45 @@ describe('Run', () => {
     }
   });
 
-  it('centers follow Eq. 4 with the batch features', async () => {
-    const run = new Run('e', PRESETS.tiny, initialWeights(PRESETS.tiny, 2), c0, hyper({ lr: 0, alpha: 0.5 }), composedCenterLoss);
+  it('centers move with the features of the step (before the weight update), lr > 0, checked in float64', async () => {
+    const w = initialWeights(PRESETS.tiny, 2);
+    const run = new Run('e', PRESETS.tiny, w, c0, hyper({ lr: 0.5, alpha: 0.5, update: 'eq4' }), composedCenterLoss);
     const { x, y } = batch(2);
-    const feats = run.net.embed(x);
-    const expected = composedCenterLoss.updatedCenters(feats, y, run.centers as tf.Tensor2D, 0.5, 0.5, 'eq4');
+    const xs = Array.from(await x.data());
+    const ys = Array.from(await y.data());
     tf.dispose(run.trainStep(x, y));
     const got = await run.centersData();
-    const want = await expected.data();
-    got.forEach((v, i) => expect(v).toBeCloseTo(want[i], 5));
-    tf.dispose([x, y, feats, expected]);
+    const after = await run.net.read();
+    // Eq. 4 in float64 from the features of the pre-step weights (what the trainer must use) ...
+    const want = eq4(c0, embed64(w, xs), ys, 0.5);
+    // ... which is far from Eq. 4 with the post-step features, so the test tells the two apart.
+    const wrong = eq4(c0, embed64(after, xs), ys, 0.5);
+    const sep = Math.max(...want.map((v, i) => Math.abs(v - wrong[i])));
+    expect(sep).toBeGreaterThan(1e-3);
+    got.forEach((v, i) => expect(Math.abs(v - want[i]), `center ${i}`).toBeLessThanOrEqual(1e-5 * Math.abs(want[i]) + 1e-6));
+    tf.dispose([x, y]);
     run.dispose();
+  });
+
+  it('the caffe-face rule keeps its momentum buffer across steps and in checkpoints', async () => {
+    const w = initialWeights(PRESETS.tiny, 4);
+    const h = hyper({ lr: 0.05, update: 'caffe' });
+    const a = new Run('ca', PRESETS.tiny, w, c0, h, composedCenterLoss);
+    const { x, y } = batch(6);
+    tf.dispose([a.trainStep(x, y), a.trainStep(x, y)]);
+    const cp = await a.checkpoint();
+    expect(cp.centerVelocity!.some((v) => v !== 0)).toBe(true);
+    const b = new Run('cb', PRESETS.tiny, w, c0, h, composedCenterLoss);
+    b.restore(cp);
+    tf.dispose([a.trainStep(x, y), b.trainStep(x, y)]);
+    expect(Array.from(await b.centersData())).toEqual(Array.from(await a.centersData()));
+    // Without the buffer (an older checkpoint) the next step differs: the buffer matters.
+    const c = new Run('cc', PRESETS.tiny, w, c0, h, composedCenterLoss);
+    c.restore({ ...cp, centerVelocity: undefined });
+    tf.dispose(c.trainStep(x, y));
+    expect(Array.from(await c.centersData())).not.toEqual(Array.from(await a.centersData()));
+    tf.dispose([x, y]);
+    [a, b, c].forEach((r) => r.dispose());
   });
 
   it('leaks no tensors across steps and probes', async () => {

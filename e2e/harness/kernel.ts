@@ -3,12 +3,12 @@
  * WGSL center-loss kernels next to composedCenterLoss on the WebGPU backend and exposes the
  * comparisons on `window.flockKernel` for e2e/kernel.spec.ts and bench/kernel.mjs.
  *
- * Every function returns plain JSON. "Scaled diff" everywhere is max_k |a_k − b_k| / max(1, |b_k|).
+ * Every function returns plain JSON. Comparisons use tolRatio: max_k |a_k − b_k| / (1e-5·|b_k| + 1e-9), ≤ 1 passes.
  */
 import * as tf from '@tensorflow/tfjs';
 import '@tensorflow/tfjs-backend-webgpu';
 import type { WebGPUBackend, WebGPUProgram } from '@tensorflow/tfjs-backend-webgpu';
-import { classCounts, composedCenterLoss, type CenterLossOps, type CenterUpdateRule } from '../../src/train/centerLoss';
+import { CENTER_RULES, centerStep, classCounts, composedCenterLoss, type CenterLossOps, type CenterUpdateRule } from '../../src/train/centerLoss';
 import { createWgslCenterLoss, registerCenterLossKernels, validateCenterLossKernels, centerLossFor } from '../../src/train/centerLossWebgpu';
 import { Run } from '../../src/train/trainer';
 import { mulberry32 } from '../../src/data/batcher';
@@ -20,32 +20,36 @@ export const PATHS: PathId[] = ['composed', 'wgsl', 'wgslFused'];
 
 export interface GoldenCaseInput {
   name: string; batch: number; classes: number; dim: number; alpha: number; lambda: number;
+  /** The caffe-face rule's solver lr and momentum, and its momentum buffer before the step. */
+  lr: number; momentum: number; velocity: number[][];
   x: number[][]; y: number[]; centers: number[][];
 }
 /** Same keys as a golden case's `expect` (flattened arrays); grad_x is the gradient of λ·L_C. */
 export interface CenterLossOutputs {
-  loss: number; grad_x: number[]; class_counts: number[]; delta_c: number[]; centers_eq4: number[]; centers_autograd: number[];
+  loss: number; grad_x: number[]; class_counts: number[]; delta_c: number[];
+  centers_eq4: number[]; centers_seed: number[]; centers_kaiyang: number[]; centers_caffe: number[]; velocity_caffe: number[];
 }
 export interface InitInfo { backend: string; setBackendOk: boolean; adapter: Record<string, string>; error?: string }
 export interface RandomReport {
   B: number; K: number; D: number; seed: number; absentClasses: number[];
-  /** per WGSL path: scaled diff against composed for every output */
+  /** Classes whose count from the WGSL 'counts' kernel is 0. */
+  zeroCountClasses: number[];
+  /** per WGSL path: tolRatio against composed for every output (≤ 1 passes) */
   diff: Record<'wgsl' | 'wgslFused', Record<keyof CenterLossOutputs, number>>;
 }
 export interface LeakReport { n: number; before: number; after: number; dataBuffersBefore: number; dataBuffersAfter: number }
 export interface BenchPath { msPerCall: number; dispatches: { forward: number; backward: number; update: number; total: number }; programs: string[] }
 export interface BenchReport { B: number; iters: number; adapter: Record<string, string>; paths: Record<PathId, BenchPath> }
-export interface TinyStepReport {
-  B: number; lambda: number; alpha: number; lr: number;
-  /** max |w_wgsl − w_composed| over every weight after one SGD step, per WGSL path */
-  maxWeightDiff: Record<'wgsl' | 'wgslFused', number>;
-  /** max |c_wgsl − c_composed| after one center update, per WGSL path and rule */
-  maxCentersDiff: Record<'wgsl' | 'wgslFused', Record<CenterUpdateRule, number>>;
-  losses: Record<PathId, { total: number; center: number }>;
-  /** max |w(λ) − w(λ=0)| (composed): how much the center-loss gradient moved the weights, so a pass means something */
+/** The real Run (src/train/trainer.ts) trained for `steps` steps through each path, per rule. */
+export interface RunStepsReport {
+  steps: number; B: number; lambda: number; alpha: number; lr: number; optimizer: 'sgd' | 'adam';
+  /** Per WGSL path and rule: worst |a − b|/(1e-5·|b| + 1e-9)-style numbers are computed by the spec from these arrays. */
+  weights: Record<PathId, Record<CenterUpdateRule, number[]>>;
+  centers: Record<PathId, Record<CenterUpdateRule, number[]>>;
+  /** [CE, L_C] of the last step, per path and rule */
+  losses: Record<PathId, Record<CenterUpdateRule, number[]>>;
+  /** composed, rule eq4: max |w(λ) − w(λ=0)|, so a pass means the center-loss gradient was exercised */
   centerGradEffect: number;
-  /** max |w_after − w_before| (composed) */
-  maxUpdate: number;
 }
 
 export interface FlockKernelApi {
@@ -55,7 +59,7 @@ export interface FlockKernelApi {
   random(B: number, K: number, D: number, seed: number): Promise<RandomReport>;
   leak(n: number): Promise<LeakReport>;
   bench(B: number, iters: number): Promise<BenchReport>;
-  tinyStep(seed: number, B?: number): Promise<TinyStepReport>;
+  runSteps(seed: number, steps: number, optimizer: 'sgd' | 'adam'): Promise<RunStepsReport>;
 }
 
 declare global {
@@ -107,17 +111,23 @@ function need(): NonNullable<typeof ops> {
 /** Runs every op of one implementation; returns tensors in CenterLossOutputs order. */
 function allOutputs(
   path: PathId, x: tf.Tensor2D, y: tf.Tensor1D, c: tf.Tensor2D, alpha: number, lambda: number,
+  lr = 0.01, momentum = 0.9, velocity?: tf.Tensor2D,
 ): tf.Tensor[] {
   const o = need()[path];
   const dy = tf.scalar(lambda); // gradient of λ·L_C
   const { value, grad } = tf.valueAndGrad((xx: tf.Tensor) => o.loss(xx as tf.Tensor2D, y, c))(x, dy);
   dy.dispose();
   const counts = path === 'composed' ? classCounts(y, c.shape[0]) : o.classCounts!(y, x, c);
-  return [value, grad, counts, o.deltaC(x, y, c), o.updatedCenters(x, y, c, alpha, lambda, 'eq4'),
-    o.updatedCenters(x, y, c, alpha, lambda, 'autograd')];
+  const v0 = velocity ?? (tf.zerosLike(c) as tf.Tensor2D);
+  const step = (rule: CenterUpdateRule) => centerStep(o, x, y, c, { rule, alpha, lambda, lr, momentum }, v0);
+  const caffe = step('caffe');
+  const out = [value, grad, counts, o.deltaC(x, y, c), step('eq4').centers, step('seed').centers, step('kaiyang').centers,
+    caffe.centers, caffe.velocity!];
+  if (!velocity) v0.dispose();
+  return out;
 }
 
-const KEYS: (keyof CenterLossOutputs)[] = ['loss', 'grad_x', 'class_counts', 'delta_c', 'centers_eq4', 'centers_autograd'];
+const KEYS: (keyof CenterLossOutputs)[] = ['loss', 'grad_x', 'class_counts', 'delta_c', 'centers_eq4', 'centers_seed', 'centers_kaiyang', 'centers_caffe', 'velocity_caffe'];
 
 async function toOutputs(ts: tf.Tensor[]): Promise<CenterLossOutputs> {
   const data = await Promise.all(ts.map((t) => t.data()));
@@ -127,12 +137,16 @@ async function toOutputs(ts: tf.Tensor[]): Promise<CenterLossOutputs> {
   return out as unknown as CenterLossOutputs;
 }
 
-function scaledDiff(a: ArrayLike<number>, b: ArrayLike<number>): number {
+/**
+ * Worst |a − b| / (1e-5·|b| + 1e-9) over the elements: ≤ 1 means every element is within a relative
+ * 1e-5 of the reference, with an absolute floor of 1e-9 for values near zero. NaN → Infinity.
+ */
+export function tolRatio(a: ArrayLike<number>, b: ArrayLike<number>, rel = 1e-5, abs = 1e-9): number {
   if (a.length !== b.length) return Infinity;
   let m = 0;
   for (let i = 0; i < a.length; i++) {
-    const d = Math.abs(a[i] - b[i]) / Math.max(1, Math.abs(b[i]));
-    if (!(d <= m)) m = d; // NaN → NaN propagates as "worse"
+    const d = Math.abs(a[i] - b[i]) / (rel * Math.abs(b[i]) + abs);
+    if (!(d <= m)) m = Number.isNaN(d) ? Infinity : d;
   }
   return m;
 }
@@ -165,7 +179,8 @@ function randomInputs(B: number, K: number, D: number, seed: number) {
   const y = tf.tensor1d(labels, 'int32');
   const seen = new Set(labels);
   const absentClasses = Array.from({ length: K }, (_, j) => j).filter((j) => !seen.has(j));
-  return { x, y, c, absentClasses, alpha: 0.5, lambda: 0.3 };
+  const v = tf.tensor2d(normals(rand, K * D, 0.05), [K, D]); // the caffe rule's momentum buffer
+  return { x, y, c, v, absentClasses, alpha: 0.5, lambda: 0.3 };
 }
 
 // Dispatch counting: wrap backend.runWebGPUProgram once; `counting` collects program names.
@@ -210,9 +225,10 @@ const api: FlockKernelApi = {
       const x = tf.tensor2d(cs.x.flat(), [cs.batch, cs.dim]);
       const y = tf.tensor1d(cs.y, 'int32');
       const c = tf.tensor2d(cs.centers.flat(), [cs.classes, cs.dim]);
+      const v = tf.tensor2d(cs.velocity.flat(), [cs.classes, cs.dim]);
       const row = { name: cs.name } as { name: string } & Record<PathId, CenterLossOutputs>;
-      for (const p of PATHS) row[p] = await toOutputs(allOutputs(p, x, y, c, cs.alpha, cs.lambda));
-      tf.dispose([x, y, c]);
+      for (const p of PATHS) row[p] = await toOutputs(allOutputs(p, x, y, c, cs.alpha, cs.lambda, cs.lr, cs.momentum, v));
+      tf.dispose([x, y, c, v]);
       results.push(row);
     }
     return results;
@@ -220,24 +236,28 @@ const api: FlockKernelApi = {
 
   async random(B, K, D, seed) {
     need();
-    const { x, y, c, absentClasses, alpha, lambda } = randomInputs(B, K, D, seed);
+    const { x, y, c, v, absentClasses, alpha, lambda } = randomInputs(B, K, D, seed);
     const out = {} as Record<PathId, CenterLossOutputs>;
-    for (const p of PATHS) out[p] = await toOutputs(allOutputs(p, x, y, c, alpha, lambda));
-    tf.dispose([x, y, c]);
+    for (const p of PATHS) out[p] = await toOutputs(allOutputs(p, x, y, c, alpha, lambda, 0.01, 0.9, v));
+    tf.dispose([x, y, c, v]);
     const diff = {} as RandomReport['diff'];
     for (const p of ['wgsl', 'wgslFused'] as const) {
       diff[p] = {} as Record<keyof CenterLossOutputs, number>;
       for (const k of KEYS) {
         const a = out[p][k]; const b = out.composed[k];
-        diff[p][k] = scaledDiff(typeof a === 'number' ? [a] : a, typeof b === 'number' ? [b] : b);
+        // Two float32 implementations, each within a float32 rounding of the true value: floor 1e-7
+        // (against the float64 golden vectors the floor is 1e-9).
+        diff[p][k] = tolRatio(typeof a === 'number' ? [a] : a, typeof b === 'number' ? [b] : b, 1e-5, 1e-7);
       }
     }
-    return { B, K, D, seed, absentClasses, diff };
+    const zeroCountClasses = out.wgsl.class_counts.flatMap((n, j) => (n === 0 ? [j] : []));
+    return { B, K, D, seed, absentClasses, zeroCountClasses, diff };
   },
 
   async leak(n) {
     need();
-    const { x, y, c } = randomInputs(64, 10, 2, 7);
+    const { x, y, c, v: v7 } = randomInputs(64, 10, 2, 7);
+    v7.dispose();
     const once = async (sync: boolean) => {
       const ts: tf.Tensor[] = [];
       for (const p of ['wgsl', 'wgslFused'] as const) ts.push(...allOutputs(p, x, y, c, 0.5, 0.1));
@@ -258,7 +278,8 @@ const api: FlockKernelApi = {
   async bench(B, iters) {
     need();
     installCounter();
-    const { x, y, c, alpha, lambda } = randomInputs(B, 10, 2, 1234);
+    const { x, y, c, v: vb, alpha, lambda } = randomInputs(B, 10, 2, 1234);
+    vb.dispose();
     const dy = tf.scalar(lambda);
     const paths = {} as Record<PathId, BenchPath>;
     for (const p of PATHS) {
@@ -266,12 +287,12 @@ const api: FlockKernelApi = {
       // One training step's worth of center-loss work: loss forward + gradient (dy = λ) + center update.
       const step = (): tf.Tensor[] => {
         const { value, grad } = tf.valueAndGrad((xx: tf.Tensor) => o.loss(xx as tf.Tensor2D, y, c))(x, dy);
-        return [value, grad, o.updatedCenters(x, y, c, alpha, lambda, 'eq4')];
+        return [value, grad, o.scaledStep(x, y, c, alpha, true)];
       };
       for (let i = 0; i < 3; i++) { const w = step(); await Promise.all(w.map((t) => t.data())); tf.dispose(w); }
       const fwd = count(() => o.loss(x, y, c));
       const vg = count(() => tf.valueAndGrad((xx: tf.Tensor) => o.loss(xx as tf.Tensor2D, y, c))(x, dy));
-      const upd = count(() => o.updatedCenters(x, y, c, alpha, lambda, 'eq4'));
+      const upd = count(() => o.scaledStep(x, y, c, alpha, true));
       const all = count(step);
       await Promise.all([fwd.result, vg.result.value, vg.result.grad, upd.result, ...all.result].map((t) => t.data()));
       tf.dispose([fwd.result, vg.result.value, vg.result.grad, upd.result, ...all.result]);
@@ -297,70 +318,52 @@ const api: FlockKernelApi = {
     return { B, iters, adapter: adapterInfo(), paths };
   },
 
-  async tinyStep(seed, B = 32) {
+  async runSteps(seed, steps, optimizer) {
     need();
-    const rand = mulberry32(seed);
-    const lambda = 1;
+    const preset = PRESETS.tiny;
+    const B = 32;
+    const lambda = 0.3;
     const alpha = 0.5;
-    const lr = 0.05;
-    const glorot = (fanIn: number, fanOut: number) => normals(rand, fanIn * fanOut, Math.sqrt(2 / (fanIn + fanOut)));
-    const init: Record<string, tf.Tensor> = {
-      W1: tf.tensor2d(glorot(784, 32), [784, 32]), b1: tf.tensor1d(normals(rand, 32, 0.1)), a1: tf.scalar(0.25),
-      W2: tf.tensor2d(glorot(32, 2), [32, 2]), b2: tf.tensor1d(normals(rand, 2, 0.1)), a2: tf.scalar(0.25),
-      W3: tf.tensor2d(glorot(2, 10), [2, 10]),
-    };
-    const names = Object.keys(init);
-    const xb = tf.tensor2d(Float32Array.from({ length: B * 784 }, () => rand()), [B, 784]);
-    const labels = Int32Array.from({ length: B }, () => Math.floor(rand() * 9)); // class 9 absent
-    const yb = tf.tensor1d(labels, 'int32');
-    const yOneHot = tf.oneHot(yb, 10);
-    const centers = tf.tensor2d(normals(rand, 20, 1), [10, 2]);
-
-    const run = async (path: PathId, lam: number) => {
-      const o = need()[path];
-      const v: Record<string, tf.Variable> = {};
-      for (const n of names) v[n] = tf.variable(init[n].clone(), true, `tiny_${path}_${lam}_${n}_${seed}`);
-      const features = () => tf.prelu(tf.add(tf.matMul(
-        tf.prelu(tf.add(tf.matMul(xb, v.W1), v.b1), v.a1), v.W2), v.b2), v.a2) as tf.Tensor2D;
-      let lcKept: tf.Scalar | null = null;
-      const { value, grads } = tf.variableGrads(() => {
-        const f = features();
-        const ce = tf.losses.softmaxCrossEntropy(yOneHot, tf.matMul(f, v.W3));
-        const lc = o.loss(f, yb, centers);
-        lcKept = tf.keep(lc); // read after the step (no dataSync on WebGPU)
-        return tf.add(ce, tf.mul(lc, lam)) as tf.Scalar;
-      }, names.map((n) => v[n]));
-      const f0 = features(); // pre-step features for the center update
-      const newC = { eq4: o.updatedCenters(f0, yb, centers, alpha, lam, 'eq4'), autograd: o.updatedCenters(f0, yb, centers, alpha, lam, 'autograd') };
-      tf.tidy(() => { for (const n of names) v[n].assign(tf.sub(v[n], tf.mul(grads[v[n].name], lr))); });
-      const w = await Promise.all(names.map((n) => v[n].data()));
-      const flat = Float32Array.from(w.flatMap((a) => Array.from(a)));
-      const out = {
-        weights: flat, total: (await value.data())[0], center: (await lcKept!.data())[0],
-        eq4: await newC.eq4.data(), autograd: await newC.autograd.data(),
-      };
-      tf.dispose([value, lcKept!, f0, newC.eq4, newC.autograd, ...Object.values(grads), ...Object.values(v)]);
+    const lr = optimizer === 'adam' ? 0.01 : 0.05;
+    const rand = mulberry32(seed);
+    const w0 = initialWeights(preset, seed);
+    const c0 = normals(rand, 20, 1);
+    // The same seeded batches for every run; class 9 absent, so absent-class rows are exercised.
+    const batches = Array.from({ length: steps }, () => ({
+      x: tf.tensor2d(Float32Array.from({ length: B * 784 }, () => rand() * 2 - 1), [B, 784]),
+      y: tf.tensor1d(Int32Array.from({ length: B }, () => Math.floor(rand() * 9)), 'int32'),
+    }));
+    const train = async (path: PathId, rule: CenterUpdateRule, lam: number) => {
+      const run = new Run(`steps_${path}_${rule}_${lam}_${seed}`, preset, w0, c0, { optimizer, lr, lambda: lam, alpha, update: rule }, need()[path]);
+      let last: number[] = [];
+      for (const b of batches) {
+        const parts = run.trainStep(b.x, b.y);
+        last = Array.from(await parts.data());
+        parts.dispose();
+      }
+      const out = { weights: Array.from((await run.net.vars[0].data()) as Float32Array), centers: Array.from(await run.centersData()), losses: last };
+      run.dispose();
       return out;
     };
-
-    const ref = await run('composed', lambda);
-    const noCenter = await run('composed', 0);
-    const initFlat = Float32Array.from((await Promise.all(names.map((n) => init[n].data()))).flatMap((a) => Array.from(a)));
-    const report: TinyStepReport = {
-      B, lambda, alpha, lr,
-      maxWeightDiff: { wgsl: 0, wgslFused: 0 },
-      maxCentersDiff: { wgsl: { eq4: 0, autograd: 0 }, wgslFused: { eq4: 0, autograd: 0 } },
-      losses: { composed: { total: ref.total, center: ref.center } } as TinyStepReport['losses'],
-      centerGradEffect: maxAbsDiff(ref.weights, noCenter.weights),
-      maxUpdate: maxAbsDiff(ref.weights, initFlat),
+    const report: RunStepsReport = {
+      steps, B, lambda, alpha, lr, optimizer,
+      weights: {} as RunStepsReport['weights'], centers: {} as RunStepsReport['centers'], losses: {} as RunStepsReport['losses'],
+      centerGradEffect: 0,
     };
-    for (const p of ['wgsl', 'wgslFused'] as const) {
-      const r = await run(p, lambda);
-      report.maxWeightDiff[p] = maxAbsDiff(r.weights, ref.weights);
-      report.maxCentersDiff[p] = { eq4: maxAbsDiff(r.eq4, ref.eq4), autograd: maxAbsDiff(r.autograd, ref.autograd) };
-      report.losses[p] = { total: r.total, center: r.center };
+    for (const p of PATHS) {
+      report.weights[p] = {} as Record<CenterUpdateRule, number[]>;
+      report.centers[p] = {} as Record<CenterUpdateRule, number[]>;
+      report.losses[p] = {} as Record<CenterUpdateRule, number[]>;
+      for (const rule of CENTER_RULES) {
+        const r = await train(p, rule, lambda);
+        report.weights[p][rule] = r.weights;
+        report.centers[p][rule] = r.centers;
+        report.losses[p][rule] = r.losses;
+      }
     }
-    tf.dispose([xb, yb, yOneHot, centers, ...Object.values(init)]);
+    const noCenter = await train('composed', 'eq4', 0);
+    report.centerGradEffect = maxAbsDiff(report.weights.composed.eq4, noCenter.weights);
+    tf.dispose(batches.flatMap((b) => [b.x, b.y]));
     return report;
   },
 };

@@ -6,8 +6,9 @@
 
 export const MODEL_IDS = ['auto', 'tiny', 'conv', 'small', 'lenetpp'] as const;
 export type ModelChoice = (typeof MODEL_IDS)[number];
-export const UPDATE_RULES = ['eq4', 'autograd'] as const;
-export const RULE_VIEWS = ['one', 'both'] as const;
+import { CENTER_RULES } from '../train/rules';
+
+export const UPDATE_RULES = CENTER_RULES;
 export const OPTIMIZERS = ['adam', 'sgd'] as const;
 export const BACKENDS = ['auto', 'webgpu', 'webgl', 'cpu'] as const;
 /** 'own': each plot fits its own data; 'shared': every plot uses the union of their domains. */
@@ -17,10 +18,17 @@ export const AXES = ['own', 'shared'] as const;
 export const LAMBDA_STOPS = [0, 0.001, 0.002, 0.003, 0.005, 0.01, 0.02, 0.03, 0.05, 0.1, 0.2, 0.3, 0.5, 1] as const;
 
 type NumberSpec = { kind: 'number'; min: number; max: number; default: number; integer?: boolean; label: string };
-type EnumSpec<T extends readonly string[]> = { kind: 'enum'; values: T; default: T[number]; label: string };
+/** `legacy`: values of older versions, read as another value with an explanation. */
+type EnumSpec<T extends readonly string[]> = {
+  kind: 'enum'; values: T; default: T[number]; label: string; legacy?: Record<string, { value: T[number]; why: string }>;
+};
+/** A comma-separated subset of `values` (kept in table order, duplicates dropped). */
+type SetSpec<T extends readonly string[]> = {
+  kind: 'set'; values: T; default: readonly T[number][]; label: string; legacy?: Record<string, { value: readonly T[number][]; why: string }>;
+};
 /** A comma-separated list of numbers (the λ grid): entries are clamped one by one, garbage entries dropped. */
 type ListSpec = { kind: 'list'; min: number; max: number; minItems: number; maxItems: number; default: readonly number[]; label: string };
-type Spec = NumberSpec | EnumSpec<readonly string[]> | ListSpec;
+type Spec = NumberSpec | EnumSpec<readonly string[]> | SetSpec<readonly string[]> | ListSpec;
 
 /** The λ grid the paper's figure uses (Wen et al. 2016, Fig. 3). */
 export const PAPER_GRID = [0, 0.003, 0.01, 0.1, 1] as const;
@@ -36,8 +44,18 @@ export const PARAMS = {
   /** 0 means the model preset's own default (0.01 for the tiny MLP, 0.003 or 0.001 for the CNNs). */
   lr: { kind: 'number', min: 0, max: 1, default: 0, label: 'learning rate' },
   model: { kind: 'enum', values: MODEL_IDS, default: 'auto', label: 'model' },
-  update: { kind: 'enum', values: UPDATE_RULES, default: 'eq4', label: 'center update rule' },
-  rules: { kind: 'enum', values: RULE_VIEWS, default: 'one', label: 'update rules shown' },
+  update: {
+    kind: 'enum', values: UPDATE_RULES, default: 'eq4', label: 'center update rule',
+    legacy: { autograd: { value: 'kaiyang', why: 'the “autograd” rule of older versions matched no implementation and was removed; using KaiyangZhou’s rule (plain SGD on the centers with the autograd gradient, as that port does)' } },
+  },
+  /** Compare update rules: 2–4 rules, one run each from the same init (replaces the pair); empty = off. */
+  rules: {
+    kind: 'set', values: UPDATE_RULES, default: [], label: 'update rules compared',
+    legacy: {
+      one: { value: [], why: '' },
+      both: { value: ['eq4', 'seed'], why: '“both” compared Eq. 4 with the removed “autograd” rule; comparing Eq. 4 and the seed port’s rule' },
+    },
+  },
   axes: { kind: 'enum', values: AXES, default: 'own', label: 'plot axes' },
   seed: { kind: 'number', min: 0, max: 2 ** 31 - 1, default: 1, integer: true, label: 'seed' },
   /** 0 means the model preset's own batch size. */
@@ -52,7 +70,9 @@ export const PARAMS = {
 } as const satisfies Record<string, Spec>;
 
 export type ParamName = keyof typeof PARAMS;
-type ValueOf<S> = S extends { kind: 'enum'; values: readonly (infer V)[] } ? V : S extends { kind: 'list' } ? readonly number[] : number;
+type ValueOf<S> = S extends { kind: 'enum'; values: readonly (infer V)[] } ? V
+  : S extends { kind: 'set'; values: readonly (infer V)[] } ? readonly V[]
+  : S extends { kind: 'list' } ? readonly number[] : number;
 export type Params = { [K in ParamName]: ValueOf<(typeof PARAMS)[K]> };
 
 export function defaults(): Params {
@@ -65,8 +85,11 @@ export function defaults(): Params {
 export function coerce<K extends ParamName>(name: K, raw: unknown): { value: Params[K]; problem?: string } {
   const spec: Spec = PARAMS[name];
   if (spec.kind === 'list') return coerceList(spec, raw) as { value: Params[K]; problem?: string };
+  if (spec.kind === 'set') return coerceSet(spec, raw) as { value: Params[K]; problem?: string };
   if (spec.kind === 'enum') {
     if (typeof raw === 'string' && (spec.values as readonly string[]).includes(raw)) return { value: raw as Params[K] };
+    const old = typeof raw === 'string' && spec.legacy && Object.hasOwn(spec.legacy, raw) ? spec.legacy[raw] : undefined;
+    if (old) return { value: old.value as Params[K], problem: old.why };
     return { value: spec.default as Params[K], problem: `must be one of ${spec.values.join(', ')}; using ${spec.default}` };
   }
   const n = typeof raw === 'number' ? raw : typeof raw === 'string' && raw.trim() !== '' ? Number(raw) : NaN;
@@ -78,6 +101,19 @@ export function coerce<K extends ParamName>(name: K, raw: unknown): { value: Par
     problem = `is outside ${spec.min}–${spec.max}; using ${v}`;
   } else if (spec.integer && v !== n) problem = `must be a whole number; using ${v}`;
   return { value: v as Params[K], problem };
+}
+
+function coerceSet(spec: SetSpec<readonly string[]>, raw: unknown): { value: readonly string[]; problem?: string } {
+  const text = Array.isArray(raw) ? raw.join(',') : typeof raw === 'string' ? raw : '';
+  const old = spec.legacy && Object.hasOwn(spec.legacy, text.trim()) ? spec.legacy[text.trim()] : undefined;
+  if (old) return { value: old.value, problem: old.why || undefined };
+  const items = text.split(',').map((t) => t.trim()).filter((t) => t !== '');
+  const unknown = items.filter((t) => !spec.values.includes(t));
+  const value = spec.values.filter((v) => items.includes(v));
+  return {
+    value,
+    problem: unknown.length ? `entries ${unknown.map((t) => JSON.stringify(t.slice(0, 20))).join(', ')} are not among ${spec.values.join(', ')} and were dropped` : undefined,
+  };
 }
 
 function coerceList(spec: ListSpec, raw: unknown): { value: readonly number[]; problem?: string } {

@@ -10,7 +10,7 @@
  *       mode 'fused': [B·D + 1] = ((x − c_y)/B flattened, L_C)                            (1 dispatch)
  *   FlockCenterLossGrad     mode 'inputs': x, y, c, dy → dy·(x − c_y)/B, [B,D]           (1 dispatch)
  *                           mode 'packed': packed[B·D+1], dy → dy·packed[0:B·D], [B,D]   (1 dispatch)
- *   FlockCenterUpdate       x, y, c → mode 'eq4' | 'autograd' | 'delta' → [K,D],
+ *   FlockCenterUpdate       x, y, c → mode 'perCount' | 'sum' | 'delta' → [K,D],
  *                           mode 'counts' → n_j, [K]                                      (1 dispatch)
  *
  * Why two forward variants: a tfjs WebGPU program has exactly one output buffer, and tfjs has no
@@ -25,7 +25,7 @@
 import * as tf from '@tensorflow/tfjs';
 import '@tensorflow/tfjs-backend-webgpu';
 import type { WebGPUBackend, WebGPUProgram } from '@tensorflow/tfjs-backend-webgpu';
-import { composedCenterLoss, type CenterLossOps, type CenterUpdateRule } from './centerLoss';
+import { centerStep, composedCenterLoss, type CenterLossOps } from './centerLoss';
 
 export const KERNEL_FORWARD = 'FlockCenterLossForward';
 export const KERNEL_GRAD = 'FlockCenterLossGrad';
@@ -42,7 +42,8 @@ const ELEMENTWISE_WG = 64;
 
 export type ForwardMode = 'loss' | 'fused';
 export type GradMode = 'inputs' | 'packed';
-export type UpdateMode = CenterUpdateRule | 'delta' | 'counts';
+/** 'perCount': c − coef·S/(1+n) (rules eq4, seed); 'sum': c − coef·S (rule kaiyang); 'delta': Δc (rule caffe). */
+export type UpdateMode = 'perCount' | 'sum' | 'delta' | 'counts';
 
 type ProgramUniforms = Array<{ type: string; data: number[] }>;
 
@@ -173,11 +174,12 @@ class GradProgram implements WebGPUProgram {
  * y_i = j, accumulates (c_j − x_i) (D lanes) and a count n_j in private memory. The WG partial
  * sums of all D+1 lanes go to workgroup memory laid out lane-major (lane l, slot t at l·WG + t)
  * and are tree-reduced together (treeReduceSnippet). Then invocations d < D write component d:
- *   eq4:      c_j − α·S_j/(1+n_j)     (coef = α)
- *   autograd: c_j − (αλ/B)·S_j        (coef = α·λ/B, computed on the host in float64 like the
- *                                       composed path, then rounded to f32)
- *   delta:    S_j/(1+n_j)             (Eq. 4)
+ *   perCount: c_j − coef·S_j/(1+n_j)  (eq4: coef = α; seed port: coef = α/B)
+ *   sum:      c_j − coef·S_j          (KaiyangZhou: coef = 2α/B)
+ *   delta:    S_j/(1+n_j)             (Eq. 4; the caffe-face rule's momentum step is composed ops)
  *   counts:   n_j (output [K])
+ * coef is computed on the host in float64 (stepCoef) like the composed path, then rounded to f32.
+ * Every rule is thus one update dispatch, except 'caffe' (1 + a few elementwise ops).
  * Classes absent from the batch keep c_j (Δc = 0). D is baked into the WGSL (shaderKey has it).
  */
 class UpdateProgram implements WebGPUProgram {
@@ -198,9 +200,9 @@ class UpdateProgram implements WebGPUProgram {
     const lanes = D + 1;
     let write: string;
     switch (this.mode) {
-      case 'eq4':
+      case 'perCount':
         write = `result[j * DIM + d] = cj[d] - uniforms.coef * (red[u32(d) * WG + 0u] / (1.0 + count));`; break;
-      case 'autograd':
+      case 'sum':
         write = `result[j * DIM + d] = cj[d] - uniforms.coef * red[u32(d) * WG + 0u];`; break;
       case 'delta':
         write = `result[j * DIM + d] = red[u32(d) * WG + 0u] / (1.0 + count);`; break;
@@ -383,10 +385,8 @@ export function createWgslCenterLoss(options: WgslCenterLossOptions = {}): Cente
     deltaC(x, y, c) {
       return update(x, y, c, 'delta', 0) as tf.Tensor2D;
     },
-    updatedCenters(x, y, c, alpha, lambda, rule) {
-      if (rule === 'eq4') return update(x, y, c, 'eq4', alpha) as tf.Tensor2D;
-      if (rule === 'autograd') return update(x, y, c, 'autograd', (alpha * lambda) / x.shape[0]) as tf.Tensor2D;
-      throw new Error(`unknown center update rule '${String(rule)}'`);
+    scaledStep(x, y, c, coef, perCount) {
+      return update(x, y, c, perCount ? 'perCount' : 'sum', coef) as tf.Tensor2D;
     },
     classCounts(y, x, c) {
       return update(x, y, c, 'counts', 0) as tf.Tensor1D;
@@ -427,8 +427,10 @@ export async function validateCenterLossKernels(dimsToCheck: number[] = [2]): Pr
       const dy = tf.scalar(0.7);
       const both = (ops: CenterLossOps): tf.Tensor[] => {
         const { value, grad } = tf.valueAndGrad((xx: tf.Tensor) => ops.loss(xx as tf.Tensor2D, y, c))(x, dy);
-        return [value, grad, ops.deltaC(x, y, c), ops.updatedCenters(x, y, c, 0.5, 0.1, 'eq4'),
-          ops.updatedCenters(x, y, c, 0.5, 0.1, 'autograd')];
+        const v0 = tf.fill([K, D], 0.01) as tf.Tensor2D;
+        const step = (rule: 'eq4' | 'seed' | 'kaiyang' | 'caffe') =>
+          centerStep(ops, x, y, c, { rule, alpha: 0.5, lambda: 0.1, lr: 0.3, momentum: 0.9 }, v0).centers;
+        return [value, grad, ops.deltaC(x, y, c), step('eq4'), step('seed'), step('kaiyang'), step('caffe')];
       };
       const want = both(ref);
       const out: Array<[string, tf.Tensor, tf.Tensor]> = [];

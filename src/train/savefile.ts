@@ -6,7 +6,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import type { BatcherState } from '../data/batcher';
-import type { CenterUpdateRule } from './centerLoss';
+import { CENTER_RULES, type CenterUpdateRule } from './centerLoss';
 import { layerShapes } from './model';
 import { EMBED_DIM, NUM_CLASSES, PRESETS, type ModelId } from './presets';
 import type { OptimizerId, RunCheckpoint } from './trainer';
@@ -49,6 +49,7 @@ export async function encodeRun(saved: SavedRun, name: string): Promise<{ json: 
   tensors['centers'] = tf.tensor2d(cp.centers, [NUM_CLASSES, EMBED_DIM]);
   tensors['optimizer/first'] = tf.tensor1d(cp.first);
   tensors['optimizer/second'] = tf.tensor1d(cp.second);
+  if (cp.centerVelocity) tensors['centers/velocity'] = tf.tensor2d(cp.centerVelocity, [NUM_CLASSES, EMBED_DIM]);
   try {
     const { data, specs } = await tf.io.encodeWeights(tensors);
     const stored: Stored = { ...meta, step: cp.step, adamSteps: cp.adamSteps, optimizer: cp.optimizer, cursor };
@@ -94,7 +95,9 @@ export async function decodeRun(artifacts: tf.io.ModelArtifacts): Promise<SavedR
     throw new SaveFileError('the step, seed, batch or data cursor in the file is missing or invalid');
   }
   if (s.optimizer !== 'sgd' && s.optimizer !== 'adam') throw new SaveFileError('the optimizer in the file is unknown');
-  if (s.update !== 'eq4' && s.update !== 'autograd') throw new SaveFileError('the center update rule in the file is unknown');
+  // 'autograd' (a rule of older versions, matching no source) is read as the KaiyangZhou rule: only metadata.
+  if ((s.update as string) === 'autograd') s.update = 'kaiyang';
+  if (!(CENTER_RULES as readonly unknown[]).includes(s.update)) throw new SaveFileError('the center update rule in the file is unknown');
   if (![s.lambda, s.alpha, s.lr, s.accuracy].every(isNum)) throw new SaveFileError('λ, α, the learning rate or the accuracy in the file is invalid');
   if (!artifacts.weightSpecs || !artifacts.weightData) throw new SaveFileError('the file has no weights');
   const model = s.model as ModelId;
@@ -124,13 +127,14 @@ export async function decodeRun(artifacts: tf.io.ModelArtifacts): Promise<SavedR
     const first = await read('optimizer/first', [weights.length]);
     const second = await read('optimizer/second', [weights.length]);
     const centers = await read('centers', [NUM_CLASSES, EMBED_DIM]);
+    const centerVelocity = tensors['centers/velocity'] ? await read('centers/velocity', [NUM_CLASSES, EMBED_DIM]) : undefined;
     const meta: SavedRunMeta = {
       version: s.version, run: String(s.run ?? ''), model, seed: s.seed, lambda: s.lambda!, alpha: s.alpha!,
-      update: s.update, lr: s.lr!, batch: s.batch, accuracy: s.accuracy!,
+      update: s.update as CenterUpdateRule, lr: s.lr!, batch: s.batch, accuracy: s.accuracy!,
     };
     return {
       meta,
-      checkpoint: { step: s.step, weights, first, second, adamSteps: s.adamSteps, optimizer: s.optimizer, centers },
+      checkpoint: { step: s.step, weights, first, second, adamSteps: s.adamSteps, optimizer: s.optimizer, centers, centerVelocity },
       cursor: { epoch: s.cursor.epoch, offset: s.cursor.offset },
     };
   } finally {

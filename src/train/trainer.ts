@@ -2,20 +2,29 @@
  * One training run: a Net, its SGD-with-momentum state, and its class centers.
  * DOM-free; the worker drives two of these, tests drive them in Node on the CPU backend.
  *
- * Per step (PyTorch semantics for the optimiser, caffe-face semantics for the centers):
+ * Per step (PyTorch semantics for the optimisers, the chosen source's rule for the centers):
  *   total = CE(softmax(W·x), y) + λ·L_C(x, y, c)         x = embed(image), ∂L_C/∂x given explicitly (Eq. 3)
- *   g ← ∇total + wd·w;  m ← μ·m + g;  w ← w − lr·m        (lr × 0.8 every 20 epochs, as in the port)
- *   c ← updatedCenters(x, y, c)                           (Eq. 4, or the 'autograd' rule), with the batch's x
+ *   lr_t = lr · 0.8^⌊epoch/20⌋                            (as in the port)
+ *   g ← ∇total + wd·w                                     (L2 weight decay on every parameter, both optimisers,
+ *                                                          as torch.optim.SGD/Adam(weight_decay=5e-4))
+ *   SGD:  m ← μ·m + g;  w ← w − lr_t·m                    (torch.optim.SGD, dampening 0, no Nesterov)
+ *   Adam: m ← β1·m + (1−β1)·g;  v ← β2·v + (1−β2)·g²;     (torch.optim.Adam, β 0.9/0.999, ε 1e-8)
+ *         w ← w − lr_t·m̂/(√v̂ + ε),  m̂ = m/(1−β1^t),  v̂ = v/(1−β2^t)
+ *   c ← centerStep(rule, x, y, c)                         (centerLoss.ts), with the batch's x (before the
+ *                                                          weight update, as autograd-based ports do)
  */
 import * as tf from '@tensorflow/tfjs';
-import type { CenterLossOps, CenterUpdateRule } from './centerLoss';
+import { centerStep, type CenterLossOps, type CenterUpdateRule } from './centerLoss';
 import { Net, type WeightSpec } from './model';
 import { MOMENTUM, NUM_CLASSES, WEIGHT_DECAY, type ModelPreset } from './presets';
 
 export type OptimizerId = 'sgd' | 'adam';
+export const ADAM_BETA1 = 0.9;
+export const ADAM_BETA2 = 0.999;
+export const ADAM_EPS = 1e-8;
 
 export interface RunHyper {
-  /** 'sgd': SGD with momentum (PyTorch semantics); 'adam': Adam (β 0.9/0.999, ε 1e-8). */
+  /** 'sgd': SGD with momentum; 'adam': Adam (β 0.9/0.999, ε 1e-8); both PyTorch semantics with L2 weight decay. */
   optimizer?: OptimizerId;
   lr: number;
   lambda: number;
@@ -34,6 +43,8 @@ export interface RunCheckpoint {
   adamSteps: number;
   optimizer: OptimizerId;
   centers: Float32Array;
+  /** The 'caffe' center rule's momentum buffer (absent in older checkpoints: zeros). */
+  centerVelocity?: Float32Array;
 }
 
 export interface ProbeResult { points: Float32Array; predictions: Uint8Array; accuracy: number }
@@ -41,6 +52,8 @@ export interface ProbeResult { points: Float32Array; predictions: Uint8Array; ac
 export class Run {
   readonly net: Net;
   readonly centers: tf.Variable;
+  /** Momentum buffer of the centers for the 'caffe' rule (caffe's SGD history); zeros otherwise. */
+  private readonly centerVelocity: tf.Variable;
   /** SGD momentum buffers, or Adam's first moments. */
   private readonly momenta: tf.Variable[];
   /** Adam's second moments (zeros until Adam is used). */
@@ -65,6 +78,7 @@ export class Run {
     this.second = this.net.vars.map((v) => tf.variable(tf.zerosLike(v), false, `${v.name}/v`));
     this.bufferOwner = hyper.optimizer ?? 'sgd';
     this.centers = tf.variable(tf.tensor2d(centers0, [NUM_CLASSES, centers0.length / NUM_CLASSES]), false, `${id}/centers`);
+    this.centerVelocity = tf.variable(tf.zerosLike(this.centers), false, `${id}/centers/v`);
   }
 
   /**
@@ -92,28 +106,31 @@ export class Run {
       tf.tidy(() => [...this.momenta, ...this.second].forEach((b) => b.assign(tf.zerosLike(b))));
     }
     if (adam) this.adamSteps++;
-    const mu = adam ? 0.9 : (h.momentum ?? MOMENTUM);
-    const b2 = 0.999;
-    // Adam's bias corrections folded into the step size.
-    const stepSize = adam ? (lr * Math.sqrt(1 - b2 ** this.adamSteps)) / (1 - mu ** this.adamSteps) : lr;
+    const mu = adam ? ADAM_BETA1 : (h.momentum ?? MOMENTUM);
+    // PyTorch's form: m̂ = m/(1−β1^t), v̂ = v/(1−β2^t), step lr·m̂/(√v̂ + ε) (ε outside the bias correction).
+    const bc1 = 1 - ADAM_BETA1 ** this.adamSteps;
+    const sqrtBc2 = Math.sqrt(1 - ADAM_BETA2 ** this.adamSteps);
     tf.tidy(() => {
       this.net.vars.forEach((v, i) => {
         const g = tf.add(grads[v.name], tf.mul(v, wd));
         if (adam) {
           const m = tf.add(tf.mul(this.momenta[i], mu), tf.mul(g, 1 - mu));
-          const s2 = tf.add(tf.mul(this.second[i], b2), tf.mul(tf.square(g), 1 - b2));
+          const s2 = tf.add(tf.mul(this.second[i], ADAM_BETA2), tf.mul(tf.square(g), 1 - ADAM_BETA2));
           this.momenta[i].assign(m);
           this.second[i].assign(s2);
-          v.assign(tf.sub(v, tf.mul(tf.div(m, tf.add(tf.sqrt(s2), 1e-8)), stepSize)));
+          const denom = tf.add(tf.div(tf.sqrt(s2), sqrtBc2), ADAM_EPS);
+          v.assign(tf.sub(v, tf.mul(tf.div(m, denom), lr / bc1)));
         } else {
           const m = tf.add(tf.mul(this.momenta[i], mu), g);
           this.momenta[i].assign(m);
-          v.assign(tf.sub(v, tf.mul(m, stepSize)));
+          v.assign(tf.sub(v, tf.mul(m, lr)));
         }
       });
-      this.centers.assign(
-        this.ops.updatedCenters(feats!, y, this.centers as tf.Tensor2D, h.alpha, h.lambda, h.update),
-      );
+      const next = centerStep(this.ops, feats!, y, this.centers as tf.Tensor2D,
+        { rule: h.update, alpha: h.alpha, lambda: h.lambda, lr, momentum: h.momentum ?? MOMENTUM },
+        this.centerVelocity as tf.Tensor2D);
+      this.centers.assign(next.centers);
+      if (next.velocity) this.centerVelocity.assign(next.velocity);
     });
     tf.dispose([value, feats!, ...Object.values(grads)]);
     this.step++;
@@ -144,10 +161,10 @@ export class Run {
 
   /** Reads the full training state back (weights, both optimiser buffers, centers). */
   async checkpoint(): Promise<RunCheckpoint> {
-    const [weights, first, second, centers] = await Promise.all(
-      [this.net.vars[0], this.momenta[0], this.second[0], this.centers].map(async (v) => Float32Array.from((await v.data()) as Float32Array)),
+    const [weights, first, second, centers, centerVelocity] = await Promise.all(
+      [this.net.vars[0], this.momenta[0], this.second[0], this.centers, this.centerVelocity].map(async (v) => Float32Array.from((await v.data()) as Float32Array)),
     );
-    return { step: this.step, weights, first, second, adamSteps: this.adamSteps, optimizer: this.bufferOwner, centers };
+    return { step: this.step, weights, first, second, adamSteps: this.adamSteps, optimizer: this.bufferOwner, centers, centerVelocity };
   }
 
   /** Puts a checkpoint's state back (same preset required). */
@@ -160,6 +177,8 @@ export class Run {
       this.momenta[0].assign(tf.tensor1d(cp.first));
       this.second[0].assign(tf.tensor1d(cp.second));
       this.centers.assign(tf.tensor2d(cp.centers, this.centers.shape as [number, number]));
+      const v = cp.centerVelocity?.length === this.centers.size ? cp.centerVelocity : new Float32Array(this.centers.size);
+      this.centerVelocity.assign(tf.tensor2d(v, this.centers.shape as [number, number]));
     });
     this.step = cp.step;
     this.adamSteps = cp.adamSteps;
@@ -176,5 +195,6 @@ export class Run {
     this.momenta.forEach((m) => m.dispose());
     this.second.forEach((m) => m.dispose());
     this.centers.dispose();
+    this.centerVelocity.dispose();
   }
 }

@@ -1,8 +1,9 @@
 import { useCallback, useEffect, useMemo, useReducer, useRef, useState } from 'react';
 import { TrainerClient } from '../worker/client';
-import { LIVE_KEYS, activeRuns, otherRule, runSetup, type BackendName, type Checkpoint, type FromWorker, type LiveKey, type RunConfig, type RunId, type RunMetrics } from '../worker/protocol';
+import { LIVE_KEYS, activeRuns, ruleOfRun, runSetup, type BackendName, type Checkpoint, type FromWorker, type LiveKey, type RunConfig, type RunId, type RunMetrics } from '../worker/protocol';
 import { PARAMS, parseQuery, toQuery, type Params } from '../state/params';
 import { PRESETS, PORT_HYPER, type ModelId } from '../train/presets';
+import { RULE_NAMES } from '../train/rules';
 import { Controls } from './Controls';
 import { Panel } from './Panel';
 import { Toolbar } from './Toolbar';
@@ -42,11 +43,11 @@ type Phase =
   | { kind: 'error'; message: string; file?: string };
 
 const BACKEND_LABEL: Record<BackendName, string> = { webgpu: 'WebGPU', webgl: 'WebGL', cpu: 'CPU' };
-export const RULE_NAMES = { eq4: 'Eq. 4', autograd: 'autograd' } as const;
 function runTitle(run: RunId, p: Params): string {
   if (run === 'softmax') return 'Softmax only';
   if (run === 'center') return 'Softmax + center loss';
-  if (run === 'rule') return `Softmax + center loss, ${RULE_NAMES[otherRule(p.update)]} rule`;
+  const rule = ruleOfRun(run);
+  if (rule) return `Softmax + center loss, ${RULE_NAMES[rule]} rule`;
   const { lambda } = runSetup(run, configOf(p));
   return lambda === 0 ? 'λ = 0 (softmax only)' : `λ = ${lambda}`;
 }
@@ -54,7 +55,7 @@ function runTitle(run: RunId, p: Params): string {
 export function configOf(p: Params): RunConfig {
   return {
     model: p.model, seed: p.seed, optimizer: p.optimizer, lr: p.lr, lambda: p.lambda, alpha: p.alpha, update: p.update,
-    compare: p.rules === 'both', grid: p.runs, batch: p.batch, probe: p.probe, speed: p.speed,
+    compare: p.rules, grid: p.runs, batch: p.batch, probe: p.probe, speed: p.speed,
   };
 }
 /** Parameters that rebuild the runs (a reset) when they change; the live ones go to the worker as 'set'. */
@@ -296,7 +297,7 @@ export function App() {
     onTrain: () => { wantTraining.current = !training; send({ type: training ? 'pause' : 'train' }); },
     onStep: () => send({ type: 'step' }),
     onReset: () => reset(paramsRef.current),
-    onPortPreset: () => change({ optimizer: 'sgd', lr: PORT_HYPER.lr, lambda: PORT_HYPER.lambda, alpha: PORT_HYPER.alpha }),
+    onPortPreset: () => change({ update: 'seed', optimizer: 'sgd', lr: PORT_HYPER.lr, lambda: PORT_HYPER.lambda, alpha: PORT_HYPER.alpha }),
     recording: recordingSupported() ? { active: recording !== null, seconds: recording?.seconds ?? 0 } : null,
     onRecord: toggleRecording,
     onSaveAll: saveAllPanels,
@@ -368,7 +369,7 @@ export function App() {
             key={run}
             run={run}
             title={runTitle(run, params)}
-            rule={runSetup(run, configOf(params)).lambda === 0 && run !== 'center' && run !== 'rule' ? null : RULE_NAMES[runSetup(run, configOf(params)).update]}
+            rule={runSetup(run, configOf(params)).lambda === 0 && run !== 'center' && !ruleOfRun(run) ? null : RULE_NAMES[runSetup(run, configOf(params)).update]}
             snapshot={snaps[run] ?? null}
             labels={ready?.probeLabels ?? null}
             highlight={highlight}

@@ -4,6 +4,7 @@ import {
   coerce, formatGrid, nearestLambdaStop, parseGrid, sameValue, type Params,
 } from '../state/params';
 import { PRESETS } from '../train/presets';
+import { RULE_LABELS, RULE_NAMES, RULE_USES_ALPHA, type CenterUpdateRule } from '../train/rules';
 
 export interface ControlsProps {
   params: Params;
@@ -24,7 +25,6 @@ export interface ControlsProps {
 /** 0 = the model preset's default learning rate. */
 const LR_STOPS = [0, 0.0005, 0.001, 0.002, 0.005, 0.01, 0.02, 0.05, 0.1, 0.2];
 const MODEL_LABEL = (id: (typeof MODEL_IDS)[number]) => (id === 'auto' ? 'Auto (for this GPU)' : PRESETS[id].label);
-const RULE_LABEL = { eq4: 'Eq. 4 (paper)', autograd: 'autograd (plain SGD on centers)' } as const;
 
 function fmt(v: number): string {
   return v === 0 ? '0' : v < 0.01 ? v.toString() : String(Number(v.toPrecision(3)));
@@ -38,6 +38,8 @@ function withCurrent(choices: readonly number[], v: number): number[] {
 export function Controls(p: ControlsProps) {
   const { params } = p;
   const grid = params.runs.length >= 2;
+  const comparing = !grid && params.rules.length >= 2;
+  const alphaUnused = comparing ? params.rules.every((r) => !RULE_USES_ALPHA[r]) : !RULE_USES_ALPHA[params.update];
   const li = nearestLambdaStop(params.lambda);
   const lrOptions = LR_STOPS.includes(params.lr) ? LR_STOPS : [...LR_STOPS, params.lr].sort((a, b) => a - b);
   return (
@@ -76,13 +78,14 @@ export function Controls(p: ControlsProps) {
         <input
           id="alpha" type="range" min={0} max={1} step={0.05} value={params.alpha}
           aria-valuetext={`α = ${fmt(params.alpha)}`}
+          title={alphaUnused ? 'The caffe-face solver rule has no α: its centers move with the learning rate and momentum 0.9' : undefined}
           onChange={(e) => p.onChange({ alpha: coerce('alpha', e.target.value).value })}
         />
         <output htmlFor="alpha" data-testid="alpha-value">{fmt(params.alpha)}</output>
       </div>
 
-      <label className="field">
-        Optimizer
+      <label className="field" title="Both optimisers follow PyTorch exactly (torch.optim.SGD / Adam) and add weight decay 5e-4 to the gradient (L2, Adam(weight_decay=5e-4) semantics, not AdamW)">
+        Optimizer (L2 weight decay 5e-4)
         <select value={params.optimizer} onChange={(e) => p.onChange({ optimizer: coerce('optimizer', e.target.value).value })}>
           {OPTIMIZERS.map((o) => <option key={o} value={o}>{o === 'adam' ? 'Adam' : 'SGD, momentum 0.9'}</option>)}
         </select>
@@ -95,10 +98,10 @@ export function Controls(p: ControlsProps) {
         </select>
       </label>
 
-      <label className="field">
+      <label className="field" title={comparing ? 'Comparing update rules: each panel has its own rule (below)' : 'How the class centers move each step: each source’s exact update (README, “The math”)'}>
         Center update
-        <select value={params.update} onChange={(e) => p.onChange({ update: coerce('update', e.target.value).value })}>
-          {UPDATE_RULES.map((r) => <option key={r} value={r}>{RULE_LABEL[r]}</option>)}
+        <select value={params.update} disabled={comparing} onChange={(e) => p.onChange({ update: coerce('update', e.target.value).value })}>
+          {UPDATE_RULES.map((r) => <option key={r} value={r}>{RULE_LABELS[r]}</option>)}
         </select>
       </label>
 
@@ -130,11 +133,16 @@ export function Controls(p: ControlsProps) {
 
       <GridControl params={params} disabled={p.disabled} onChange={p.onChange} />
 
-      <label className="field">
-        <input type="checkbox" checked={params.rules === 'both'} disabled={p.disabled || grid}
-          onChange={(e) => p.onChange({ rules: e.target.checked ? 'both' : 'one' })} />
-        Compare both update rules (restarts)
-      </label>
+      <fieldset className="field" disabled={p.disabled || grid} title="One panel per checked rule, from the same init and batches, with the λ above (restarts)">
+        <legend>Compare update rules (restarts)</legend>
+        {UPDATE_RULES.map((r) => (
+          <label key={r}>
+            <input type="checkbox" checked={params.rules.includes(r)}
+              onChange={(e) => p.onChange({ rules: toggleRule(params.rules, params.update, r, e.target.checked) })} />
+            {RULE_NAMES[r]}
+          </label>
+        ))}
+      </fieldset>
 
       <label className="field">
         Model (restarts)
@@ -157,11 +165,22 @@ export function Controls(p: ControlsProps) {
         />
       </label>
 
-      <button type="button" className="link" onClick={p.onPortPreset} title="SGD lr 0.001, momentum 0.9, weight decay 5e-4, λ = 1, α = 0.5: still at chance after one epoch with LeNet++">
+      <button type="button" className="link" onClick={p.onPortPreset} title="SGD lr 0.001, momentum 0.9, weight decay 5e-4, λ = 1, α = 0.5 and the port's center update (c − α·Σ(c−x)/((1+n)·B)): still at chance after one epoch with LeNet++">
         Use the PyTorch port's settings
       </button>
     </section>
   );
+}
+
+/**
+ * The compared rules after a checkbox changed: checking a rule while none is compared compares it
+ * with the current rule; fewer than two rules left turns the comparison off.
+ */
+export function toggleRule(set: readonly CenterUpdateRule[], current: CenterUpdateRule, r: CenterUpdateRule, on: boolean): CenterUpdateRule[] {
+  const next = new Set<CenterUpdateRule>(on && set.length === 0 ? [current, r] : set);
+  if (on) next.add(r); else next.delete(r);
+  const out = UPDATE_RULES.filter((x) => next.has(x));
+  return out.length >= 2 ? out : [];
 }
 
 /** λ grid: a checkbox turns it on (the paper's λ values), a text box edits the list; both restart. */

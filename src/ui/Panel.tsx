@@ -40,7 +40,7 @@ export interface PanelProps {
   /** The batch size in force (for samples/s). */
   batch: number | null;
   /** This run's λ and center update rule (what tells it apart from the other runs). */
-  setup: { lambda: number; update: 'eq4' | 'autograd' };
+  setup: { lambda: number; update: import('../train/rules').CenterUpdateRule };
   /** Where the panel's plot instance goes (the App's video recorder reads it). */
   scatterRef: { current: Scatter | null };
   /** Small multiples (λ grid): a smaller plot and denser metrics. */

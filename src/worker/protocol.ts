@@ -9,25 +9,29 @@ import type { BatcherState } from '../data/batcher';
 import type { ModelId } from '../train/presets';
 
 /**
- * 'softmax' (λ = 0), 'center' (the user's λ and update rule) and, when comparing rules, 'rule'
- * (the other rule); in λ-grid mode 'grid0'…'grid5', one per λ of the grid.
+ * 'softmax' (λ = 0) and 'center' (the user's λ and update rule); when comparing update rules,
+ * 'softmax' and one 'rule-<rule>' per compared rule (the user's λ); in λ-grid mode 'grid0'…'grid5',
+ * one per λ of the grid.
  */
-export type RunId = 'softmax' | 'center' | 'rule' | `grid${number}`;
-/** The runs that train for a config: a λ grid of 2–6 runs replaces the pair. */
+export type RunId = 'softmax' | 'center' | `rule-${CenterUpdateRule}` | `grid${number}`;
+/** The rule a 'rule-…' run trains with, or null for the other runs. */
+export function ruleOfRun(id: RunId): CenterUpdateRule | null {
+  return id.startsWith('rule-') ? (id.slice(5) as CenterUpdateRule) : null;
+}
+/** The runs that train for a config: a λ grid of 2–6 runs replaces the pair; so does a comparison of 2+ rules. */
 export function activeRuns(c: Pick<RunConfig, 'compare' | 'grid'>): RunId[] {
   if (c.grid.length >= 2) return c.grid.map((_, i) => `grid${i}` as RunId);
-  return c.compare ? ['softmax', 'center', 'rule'] : ['softmax', 'center'];
+  if (c.compare.length >= 2) return ['softmax', ...c.compare.map((r) => `rule-${r}` as RunId)];
+  return ['softmax', 'center'];
 }
 /** What distinguishes one run from another: its λ and its center update rule. */
 export function runSetup(id: RunId, c: Pick<RunConfig, 'lambda' | 'update' | 'grid'>): { lambda: number; update: CenterUpdateRule } {
   if (id === 'softmax') return { lambda: 0, update: 'eq4' }; // λ = 0; Eq. 4 still tracks its centers for the plot
   if (id === 'center') return { lambda: c.lambda, update: c.update };
-  if (id === 'rule') return { lambda: c.lambda, update: otherRule(c.update) };
+  const rule = ruleOfRun(id);
+  if (rule) return { lambda: c.lambda, update: rule };
   const lambda = c.grid[Number(id.slice(4))] ?? 0;
   return { lambda, update: lambda === 0 ? 'eq4' : c.update };
-}
-export function otherRule(r: CenterUpdateRule): CenterUpdateRule {
-  return r === 'eq4' ? 'autograd' : 'eq4';
 }
 /** The config fields that apply live, on the next step; the others rebuild the runs (a reset). */
 export const LIVE_KEYS = ['lambda', 'alpha', 'lr', 'update', 'optimizer', 'speed'] as const;
@@ -43,8 +47,8 @@ export interface RunConfig {
   lambda: number; // applies to the 'center' run; 'softmax' is always 0
   alpha: number;
   update: CenterUpdateRule;
-  /** Also train a third run with the other center update rule, from the same init. */
-  compare: boolean;
+  /** Compare these center update rules (2–4: one run each, from the same init, with the user's λ); fewer = off. */
+  compare: readonly CenterUpdateRule[];
   /** λ grid: 2–6 λ values, one run each (replaces the pair and `compare`); empty = off. */
   grid: readonly number[];
   /** Batch size; 0 = the model preset's. */
@@ -69,7 +73,11 @@ export interface Checkpoint {
 export type FaultKind = 'device-lost' | 'crash' | 'hang';
 
 export type ToWorker =
-  | { type: 'init'; session: number; dataBase: string; backend: 'auto' | BackendName; config: RunConfig; resume?: Checkpoint }
+  | {
+      type: 'init'; session: number; dataBase: string; backend: 'auto' | BackendName; config: RunConfig; resume?: Checkpoint;
+      /** The replay worker only: which preset's recording to play (public/recordings/<model>.json). */
+      replay?: ModelId;
+    }
   | { type: 'train' }
   | { type: 'pause' }
   | { type: 'step' }
@@ -99,6 +107,17 @@ export interface RunMetrics {
   diverged: boolean;
 }
 
+/** A recorded run being replayed: who made it, with what settings, how long it is. */
+export interface ReplayInfo {
+  madeBy: string;
+  torch: string;
+  date: string;
+  settings: { optimizer: string; lr: number; lambda: number; alpha: number; batch: number; seed: number; update: string; weightDecay: number; warmupSteps: number };
+  /** The last recorded step, and how many frames there are. */
+  steps: number;
+  frames: number;
+}
+
 export type FromWorker =
   | { type: 'progress'; session: number; file: string; loaded: number; total: number }
   | {
@@ -109,6 +128,8 @@ export type FromWorker =
       probeImages: Uint8Array;
       /** Which implementation computes the center loss: the WGSL kernels or composed tfjs ops. */
       centerLoss: 'wgsl' | 'composed';
+      /** Set by the replay worker: what is being replayed (nothing trains in this tab then). */
+      replay?: ReplayInfo;
     }
   | {
       type: 'snapshot'; session: number; run: RunId; metrics: RunMetrics;
