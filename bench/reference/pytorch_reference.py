@@ -53,6 +53,9 @@ except ImportError as e:  # pragma: no cover
              "Install PyTorch (Debian: apt-get install -y python3-torch; then run /usr/bin/python3) "
              "or use bench/reference/run.sh, which does both.")
 
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from center_rules import RULES as CENTER_RULES, center_step  # noqa: E402
+
 ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
 DATA_DIR = os.path.join(ROOT, "public", "data")
 MNIST_MEAN, MNIST_STD = 0.1307, 0.3081
@@ -263,6 +266,9 @@ class Run:
     def __init__(self, name: str, net: Net, centers0: torch.Tensor, args, lam: float):
         self.name, self.net, self.lam, self.alpha = name, net, lam, args.alpha
         self.centers = centers0.clone()
+        # center update rule (center_rules.py); λ = 0 runs use Eq. 4, as the app's softmax run does
+        self.update = "eq4" if lam == 0 else getattr(args, "update", "eq4")
+        self.velocity = torch.zeros_like(self.centers)  # the caffe-face rule's momentum buffer
         self.base_lr = args.lr
         self.warmup_steps = args.warmup_steps
         self.t = 0  # optimiser steps taken (the warm-up's step index)
@@ -289,7 +295,12 @@ class Run:
         total.backward()
         self.opt.step()
         with torch.no_grad():
-            eq4_update(self.centers, feat.detach(), y, self.alpha)
+            if self.update == "eq4":
+                eq4_update(self.centers, feat.detach(), y, self.alpha)
+            else:
+                self.centers, v = center_step(self.update, self.centers, feat.detach(), y, alpha=self.alpha,
+                                              lam=self.lam, lr=lr, momentum=MOMENTUM, velocity=self.velocity)
+                self.velocity = v if v is not None else self.velocity
         self.times_ms.append((time.perf_counter() - t0) * 1000.0)
         self.last = (ce.item(), lc.item())
 
@@ -383,6 +394,8 @@ def parse_args(argv=None):
                         "warmupSteps (adam) / 0 (sgd). Not to be confused with --warmup (timing)")
     p.add_argument("--lambda", dest="lam", type=float, default=dflt["lambda"], help="center-loss weight λ")
     p.add_argument("--alpha", type=float, default=dflt["alpha"], help="center learning rate α (Eq. 4)")
+    p.add_argument("--update", choices=list(CENTER_RULES), default="eq4",
+                   help="center update rule of the λ > 0 run (bench/reference/center_rules.py)")
     p.add_argument("--batch", type=int, default=None, help="default: the preset's batch (presets.json)")
     p.add_argument("--probe-every", type=int, default=20,
                    help="evaluate both runs on the probe every K steps, for steps-to-picture (0: never)")
@@ -500,7 +513,7 @@ def main(argv=None) -> int:
         "presets": os.path.relpath(PRESETS_PATH, ROOT),
         "threads": torch.get_num_threads(), "parameters": n_params,
         "momentum": MOMENTUM if args.optimizer == "sgd" else None, "weight_decay": WEIGHT_DECAY,
-        "center_update": "eq4 (manual, after each optimiser step)",
+        "center_update": f"{args.update} (center_rules.py, after each optimiser step)",
         "probe": f"the app's probe: stratifiedProbe(test labels, {args.probe_size}, PROBE_SEED {PROBE_SEED}) "
                  "of src/data/batcher.ts, index for index",
         "probe_every": args.probe_every, "probe_wall_s": probe_s,
