@@ -11,7 +11,9 @@
  * - Content types for the files a Vite build and the data set contain, incl. .wasm
  *   (application/wasm, needed for streaming compilation), .json, .js/.mjs, and .gz served as
  *   application/gzip *without* Content-Encoding (the bytes arrive still compressed, as from a
- *   plain static host). `Cache-Control: no-store` so every run fetches what is on disk.
+ *   plain static host) — or, with `gzipEncoding`, with `Content-Encoding: gzip` as Vite's dev and
+ *   preview servers and Apache's `AddEncoding x-gzip .gz` send them (the browser then decompresses
+ *   them before the page sees them). `Cache-Control: no-store` so every run fetches what is on disk.
  * - `requests` records the pathname (no query) of every request, in order, for assertions.
  */
 import { createReadStream, promises as fs } from 'node:fs';
@@ -33,6 +35,8 @@ export interface ServeOptions {
   headers?: Record<string, string>;
   /** Serve matching paths slowly (a slow network), in 64 KiB chunks at this rate. */
   throttle?: { match: RegExp; bytesPerSecond: number };
+  /** Send `.gz` files with `Content-Encoding: gzip` (and the type of what they hold), as some hosts do. */
+  gzipEncoding?: boolean;
 }
 
 const CONTENT_TYPES: Record<string, string> = {
@@ -137,9 +141,11 @@ export async function serveStatic(root: string, prefix: string, options: ServeOp
     }
     if (!stat.isFile()) return send(res, 404, 'Not Found');
 
+    const encoded = options.gzipEncoding && extname(file).toLowerCase() === '.gz';
     res.writeHead(200, {
       ...extra,
-      'Content-Type': contentTypeFor(file),
+      'Content-Type': encoded ? 'application/octet-stream' : contentTypeFor(file),
+      ...(encoded ? { 'Content-Encoding': 'gzip' } : {}),
       'Content-Length': String(stat.size),
       'Cache-Control': 'no-store',
       'X-Content-Type-Options': 'nosniff',

@@ -11,6 +11,7 @@ import { gunzipSync, gzipSync } from 'node:zlib';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { DataError, MNIST_FILES, parseIdx, type IdxSpec } from '../src/data/idx';
 import { loadMnist, type Progress } from '../src/data/load';
+import { serveStatic } from '../e2e/serve';
 import {
   Batcher,
   IMAGE_SIZE,
@@ -184,6 +185,25 @@ function fakeFetch(override?: Serve, seen?: string[]): typeof fetch {
   }) as typeof fetch;
 }
 
+/** Progress in network bytes: monotone overall and per file, each ending exactly at the .gz size. */
+function expectNetworkProgress(events: Parameters<Progress>[0][]): void {
+  const overallTotal = MNIST_FILES.reduce((s, f) => s + gz[f.name].length, 0);
+  expect(events.length).toBeGreaterThan(4);
+  for (let i = 1; i < events.length; i++) {
+    expect(events[i].overallLoaded).toBeGreaterThan(events[i - 1].overallLoaded);
+  }
+  for (const e of events) expect(e.overallTotal).toBe(overallTotal);
+  expect(events.at(-1)!.overallLoaded).toBe(overallTotal);
+  // Per file: monotone, ending exactly at the file's size.
+  for (const f of MNIST_FILES) {
+    const mine = events.filter((e) => e.file === f.name);
+    expect(mine.length).toBeGreaterThan(0);
+    for (let i = 1; i < mine.length; i++) expect(mine[i].loaded).toBeGreaterThan(mine[i - 1].loaded);
+    expect(mine.at(-1)!.loaded).toBe(gz[f.name].length);
+    expect(mine.every((e) => e.total === gz[f.name].length)).toBe(true);
+  }
+}
+
 describe('loadMnist', () => {
   it('loads the real files with monotone progress ending at the total', async () => {
     const events: Parameters<Progress>[0][] = [];
@@ -200,20 +220,79 @@ describe('loadMnist', () => {
     expect(seen[0]).toBe(`${BASE}data/manifest.json`);
     expect(seen).toHaveLength(5);
 
-    const overallTotal = MNIST_FILES.reduce((s, f) => s + gz[f.name].length, 0);
-    expect(events.length).toBeGreaterThan(4);
-    for (let i = 1; i < events.length; i++) {
-      expect(events[i].overallLoaded).toBeGreaterThan(events[i - 1].overallLoaded);
+    expectNetworkProgress(events);
+  });
+
+  it('accepts files the host already decompressed in transit (Content-Encoding: gzip), progress still in network bytes', async () => {
+    // What a browser hands the page when the server sends .gz with Content-Encoding: gzip: plain IDX bytes.
+    const events: Parameters<Progress>[0][] = [];
+    const decoded = fakeFetch((n) => (raw[n] ? new Response(chunked(raw[n], 50_000)) : (undefined as never)));
+    const m = await loadMnist(BASE, (p) => events.push(p), undefined, decoded);
+    expect(Buffer.compare(m.testImages, raw[nameOf('testImages')].subarray(16))).toBe(0);
+    expect(Buffer.compare(m.trainImages, raw[nameOf('trainImages')].subarray(16))).toBe(0);
+    expect(Buffer.compare(m.trainLabels, raw[nameOf('trainLabels')].subarray(8))).toBe(0);
+    expect(Buffer.compare(m.testLabels, raw[nameOf('testLabels')].subarray(8))).toBe(0);
+    expectNetworkProgress(events);
+  });
+
+  it('accepts a mix of both forms, one file each way', async () => {
+    // Train images decompressed in transit; test labels too, in 1-byte chunks (sniffing across chunk
+    // boundaries); the other two gzipped.
+    const mixed = fakeFetch((n) =>
+      n === nameOf('trainImages') ? new Response(chunked(raw[n]))
+        : n === nameOf('testLabels') ? new Response(chunked(raw[n], 1))
+          : (undefined as never),
+    );
+    const m = await loadMnist(BASE, () => {}, undefined, mixed);
+    expect(Buffer.compare(m.trainImages, raw[nameOf('trainImages')].subarray(16))).toBe(0);
+    expect(Buffer.compare(m.testLabels, raw[nameOf('testLabels')].subarray(8))).toBe(0);
+    expect(Buffer.compare(m.testImages, raw[nameOf('testImages')].subarray(16))).toBe(0);
+    expect(Buffer.compare(m.trainLabels, raw[nameOf('trainLabels')].subarray(8))).toBe(0);
+  });
+
+  it('checks a decompressed-in-transit file against the manifest: truncated or too long', async () => {
+    const name = nameOf('trainLabels');
+    const cut = raw[name].slice(0, 30_000);
+    const e = await dataError(() => loadMnist(BASE, () => {}, undefined, fakeFetch((n) => (n === name ? new Response(cut) : (undefined as never)))));
+    expect(e.file).toBe(name);
+    expect(e.message).toBe(`${name}: truncated download: expected ${raw[name].length} bytes (decompressed in transit), got 30000`);
+    const long = new Uint8Array(raw[name].length + 3);
+    long.set(raw[name]);
+    const e2 = await dataError(() => loadMnist(BASE, () => {}, undefined, fakeFetch((n) => (n === name ? new Response(long) : (undefined as never)))));
+    expect(e2.message).toBe(`${name}: download size mismatch: expected ${raw[name].length} bytes (decompressed in transit), got ${long.length}`);
+  });
+
+  it('reports a gzip header followed by garbage as bad gzip, and a body that is neither form by its first bytes', async () => {
+    const name = nameOf('testImages');
+    const broken = gz[name].slice();
+    broken.fill(0x55, 10, 5000); // valid gzip magic and header, corrupt deflate stream
+    const e = await dataError(() => loadMnist(BASE, () => {}, undefined, fakeFetch((n) => (n === name ? new Response(chunked(broken)) : (undefined as never)))));
+    expect(e.file).toBe(name);
+    expect(e.message).toMatch(new RegExp(`^${name.replace(/\./g, '\\.')}: not a valid gzip file \\(.+\\)$`));
+    expect(e.message).not.toMatch(/neither/);
+    const html = new TextEncoder().encode('<!doctype html><title>404</title>');
+    const e2 = await dataError(() => loadMnist(BASE, () => {}, undefined, fakeFetch((n) => (n === name ? new Response(html) : (undefined as never)))));
+    expect(e2.message).toBe(`${name}: not a valid gzip file (it starts with 3c 21 64 6f, which is neither gzip (1f 8b) nor an IDX header (00 00 08))`);
+  });
+
+  it('loads over real HTTP from a server that sends .gz with Content-Encoding: gzip (fetch decompresses)', async () => {
+    const server = await serveStatic(join(root, 'public'), '/flock/', { gzipEncoding: true });
+    try {
+      const events: Parameters<Progress>[0][] = [];
+      const m = await loadMnist(server.url, (p) => events.push(p));
+      expect(Buffer.compare(m.testImages, raw[nameOf('testImages')].subarray(16))).toBe(0);
+      expect(m.trainLabels[0]).toBe(5);
+      expect(events.at(-1)!.overallLoaded).toBe(MNIST_FILES.reduce((s, f) => s + gz[f.name].length, 0));
+    } finally {
+      await server.close();
     }
-    for (const e of events) expect(e.overallTotal).toBe(overallTotal);
-    expect(events.at(-1)!.overallLoaded).toBe(overallTotal);
-    // Per file: monotone, ending exactly at the file's size.
-    for (const f of MNIST_FILES) {
-      const mine = events.filter((e) => e.file === f.name);
-      expect(mine.length).toBeGreaterThan(0);
-      for (let i = 1; i < mine.length; i++) expect(mine[i].loaded).toBeGreaterThan(mine[i - 1].loaded);
-      expect(mine.at(-1)!.loaded).toBe(gz[f.name].length);
-      expect(mine.every((e) => e.total === gz[f.name].length)).toBe(true);
+    const plain = await serveStatic(join(root, 'public'), '/flock/');
+    try {
+      const res = await fetch(`${plain.url}data/${nameOf('testLabels')}`);
+      expect(res.headers.get('content-encoding')).toBeNull();
+      expect([...new Uint8Array(await res.arrayBuffer()).subarray(0, 2)]).toEqual([0x1f, 0x8b]);
+    } finally {
+      await plain.close();
     }
   });
 

@@ -28,15 +28,25 @@ function headerBytes(spec: IdxSpec): number {
   return spec.magic === 2051 ? 16 : 8;
 }
 
+/** Rows and columns of one item: 28×28 (or the spec's) for images, 1×1 for labels. */
+function itemShape(spec: IdxSpec): [number, number] {
+  return spec.magic === 2051 ? [spec.rows ?? 28, spec.cols ?? 28] : [1, 1];
+}
+
+/** The exact byte length of an IDX file matching `spec`: header plus payload. */
+export function idxLength(spec: IdxSpec): number {
+  const [rows, cols] = itemShape(spec);
+  return headerBytes(spec) + spec.count * rows * cols;
+}
+
 /**
  * Validates the header of an IDX file against `spec` and returns its payload
  * (a view into `bytes`, not a copy). Throws DataError naming `file` on any mismatch.
  */
 export function parseIdx(bytes: Uint8Array, file: string, spec: IdxSpec): Uint8Array {
   const header = headerBytes(spec);
-  const rows = spec.magic === 2051 ? (spec.rows ?? 28) : 1;
-  const cols = spec.magic === 2051 ? (spec.cols ?? 28) : 1;
-  const expected = header + spec.count * rows * cols;
+  const [rows, cols] = itemShape(spec);
+  const expected = idxLength(spec);
   const truncated = (): DataError =>
     new DataError(`${file}: file is truncated: expected ${expected} bytes, got ${bytes.byteLength}`, file);
 

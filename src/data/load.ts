@@ -1,9 +1,10 @@
 /**
  * Downloads the gzipped MNIST files listed in data/manifest.json, with byte-level progress,
- * and parses them. Uses only fetch, streams and DecompressionStream, so it runs in a Web Worker
+ * and parses them, whether the host sends them gzipped or already decompressed in transit.
+ * Uses only fetch, streams and DecompressionStream, so it runs in a Web Worker
  * (and in Node ≥ 18, which the tests use).
  */
-import { DataError, MNIST_FILES, parseIdx, type MnistFile } from './idx';
+import { DataError, MNIST_FILES, idxLength, parseIdx, type MnistFile } from './idx';
 
 /** The four MNIST arrays; images are count × 784 raw bytes (0..255), labels are 0..9. */
 export interface Mnist {
@@ -13,7 +14,10 @@ export interface Mnist {
   testLabels: Uint8Array;
 }
 
-/** Download progress in compressed bytes, for one file and for all four together. */
+/**
+ * Download progress in network (compressed) bytes, for one file and for all four together; a file the
+ * transport decompressed counts in proportion, so totals are the manifest's either way.
+ */
 export type Progress = (p: {
   file: string;
   loaded: number;
@@ -95,11 +99,31 @@ class ByteSink {
   }
 }
 
+/** How a data file arrived: still gzipped, or already decompressed by the transport (Content-Encoding). */
+export type BodyForm = 'gzip' | 'idx';
+
 /**
- * Downloads one .gz file, counting compressed bytes via `onBytes`, and returns it decompressed.
- * Network, size and gzip failures become DataErrors naming the file; an abort rethrows its reason.
+ * Tells the two forms apart by their first bytes: gzip starts with 1f 8b; an IDX file of unsigned
+ * bytes starts with 00 00 08 (its magic number's high bytes). Null for anything else.
  */
-async function fetchGz(
+export function sniffForm(head: Uint8Array): BodyForm | null {
+  if (head.length >= 2 && head[0] === 0x1f && head[1] === 0x8b) return 'gzip';
+  if (head.length >= 3 && head[0] === 0 && head[1] === 0 && head[2] === 0x08) return 'idx';
+  return null;
+}
+
+const hexBytes = (b: Uint8Array): string => Array.from(b, (x) => x.toString(16).padStart(2, '0')).join(' ');
+
+/**
+ * Downloads one data file and returns its IDX bytes. Static hosts differ: most send the .gz file as
+ * is, but Vite's dev and preview servers (and hosts configured with `AddEncoding x-gzip .gz`) send it
+ * with `Content-Encoding: gzip`, so the browser has already decompressed the body. The first bytes
+ * say which form arrived; either way the length is checked against the manifest.
+ * Progress (`onBytes`) is in network bytes: a body the transport decompressed is counted scaled by
+ * the file's compression ratio, so both forms end exactly at the manifest's compressed size.
+ * Network, size and format failures become DataErrors naming the file; an abort rethrows its reason.
+ */
+async function fetchIdx(
   url: string,
   file: MnistFile,
   entry: ManifestEntry,
@@ -117,66 +141,119 @@ async function fetchGz(
   }
   if (!res.ok) throw new DataError(`${name}: HTTP ${res.status} ${res.statusText}`.trimEnd(), name);
 
-  const gunzip = new DecompressionStream('gzip');
-  const writer = gunzip.writable.getWriter();
-  const gzipError = (e: unknown): DataError =>
-    new DataError(`${name}: not a valid gzip file (${messageOf(e)})`, name);
-
-  // Reader side: drain the decompressed stream into one buffer, concurrently with the writes.
-  const sink = new ByteSink(entry.rawBytes ?? entry.bytes * 4);
-  const collect = (async () => {
-    const reader = gunzip.readable.getReader();
-    for (;;) {
-      const { done, value } = await reader.read();
-      if (done) return;
-      sink.push(value);
+  const rawBytes = entry.rawBytes ?? idxLength(file.spec);
+  const body = res.body?.getReader();
+  const next = async (): Promise<Uint8Array<ArrayBuffer> | null> => {
+    signal.throwIfAborted();
+    if (!body) return null;
+    try {
+      const chunk = await body.read();
+      return chunk.done ? null : chunk.value;
+    } catch (e) {
+      if (signal.aborted) throw abortReason(signal);
+      throw new DataError(`${name}: download failed (${messageOf(e)})`, name);
     }
-  })();
-  collect.catch(() => {}); // Its failure is reported below, after the writer side's.
+  };
+  const gzipError = (e: unknown): DataError => new DataError(`${name}: not a valid gzip file (${messageOf(e)})`, name);
 
-  // Writer side: pump the compressed body through the decompressor, counting bytes.
-  let loaded = 0;
-  try {
-    const body = res.body?.getReader();
-    for (;;) {
-      signal.throwIfAborted();
-      let chunk: ReadableStreamReadResult<Uint8Array<ArrayBuffer>>;
-      try {
-        chunk = body ? await body.read() : { done: true, value: undefined };
-      } catch (e) {
-        if (signal.aborted) throw abortReason(signal);
-        throw new DataError(`${name}: download failed (${messageOf(e)})`, name);
+  // The first bytes decide the form; keep reading until there are enough of them (or the body ends).
+  const head: Uint8Array<ArrayBuffer>[] = [];
+  let headBytes = 0;
+  let ended = false;
+  while (headBytes < 4) {
+    const chunk = await next();
+    if (!chunk) { ended = true; break; }
+    head.push(chunk);
+    headBytes += chunk.byteLength;
+  }
+  const first = new Uint8Array(Math.min(headBytes, 4));
+  for (let i = 0, at = 0; at < first.length; i++) {
+    const part = head[i].subarray(0, first.length - at);
+    first.set(part, at);
+    at += part.byteLength;
+  }
+  const form = sniffForm(first);
+  if (!form) {
+    res.body?.cancel().catch(() => {});
+    if (ended && headBytes < 4) throw new DataError(`${name}: truncated download: expected ${entry.bytes} bytes, got ${headBytes}`, name);
+    throw gzipError(`it starts with ${hexBytes(first)}, which is neither gzip (1f 8b) nor an IDX header (00 00 08)`);
+  }
+
+  // Where the bytes go, and how a received byte counts in network bytes.
+  const sink = new ByteSink(rawBytes);
+  let consume: (chunk: Uint8Array<ArrayBuffer>) => Promise<void>;
+  let finish: () => Promise<void>;
+  let expectedBody: number;
+  let counted = 0; // network bytes reported so far
+  let received = 0; // body bytes received so far
+  const count = (n: number): void => {
+    received += n;
+    const net = form === 'gzip' ? received : Math.round((received * entry.bytes) / rawBytes);
+    if (net > counted) {
+      onBytes(net - counted);
+      counted = net;
+    }
+  };
+  let abortWriter = (_e: unknown): void => {};
+  if (form === 'gzip') {
+    expectedBody = entry.bytes;
+    const gunzip = new DecompressionStream('gzip');
+    const writer = gunzip.writable.getWriter();
+    // Reader side: drain the decompressed stream into the sink, concurrently with the writes.
+    const collect = (async () => {
+      const reader = gunzip.readable.getReader();
+      for (;;) {
+        const { done, value } = await reader.read();
+        if (done) return;
+        sink.push(value);
       }
-      if (chunk.done) break;
-      loaded += chunk.value.byteLength;
-      onBytes(chunk.value.byteLength);
+    })();
+    collect.catch(() => {}); // Its failure is reported by `finish`, after the writer side's.
+    consume = async (chunk) => {
       try {
-        await writer.write(chunk.value);
+        await writer.write(chunk);
       } catch (e) {
         throw gzipError(e);
       }
+    };
+    finish = async () => {
+      try {
+        await writer.close();
+        await collect;
+      } catch (e) {
+        if (signal.aborted) throw abortReason(signal);
+        throw gzipError(e);
+      }
+    };
+    abortWriter = (e) => { writer.abort(e).catch(() => {}); };
+  } else {
+    expectedBody = rawBytes;
+    consume = async (chunk) => sink.push(chunk);
+    finish = async () => {};
+  }
+
+  try {
+    for (const chunk of head) {
+      count(chunk.byteLength);
+      await consume(chunk);
+    }
+    for (let chunk = ended ? null : await next(); chunk; chunk = await next()) {
+      count(chunk.byteLength);
+      await consume(chunk);
     }
     signal.throwIfAborted();
-    if (loaded !== entry.bytes) {
-      const what = loaded < entry.bytes ? 'truncated download' : 'download size mismatch';
-      throw new DataError(`${name}: ${what}: expected ${entry.bytes} bytes, got ${loaded}`, name);
+    if (received !== expectedBody) {
+      const what = received < expectedBody ? 'truncated download' : 'download size mismatch';
+      const how = form === 'idx' ? ' (decompressed in transit)' : '';
+      throw new DataError(`${name}: ${what}: expected ${expectedBody} bytes${how}, got ${received}`, name);
     }
-    try {
-      await writer.close();
-    } catch (e) {
-      throw gzipError(e);
-    }
+    await finish();
   } catch (e) {
-    writer.abort(e).catch(() => {});
+    abortWriter(e);
     res.body?.cancel().catch(() => {});
     throw e;
   }
-  try {
-    await collect;
-  } catch (e) {
-    if (signal.aborted) throw abortReason(signal);
-    throw gzipError(e);
-  }
+  // The IDX header and exact length are checked against the spec (its length is the manifest's rawBytes).
   return parseIdx(sink.bytes(), name, file.spec);
 }
 
@@ -208,7 +285,7 @@ export async function loadMnist(
       const total = manifest[f.name].bytes;
       let loaded = 0;
       try {
-        const data = await fetchGz(new URL(`data/${f.name}`, base).href, f, manifest[f.name], ctl.signal, fetchImpl, (n) => {
+        const data = await fetchIdx(new URL(`data/${f.name}`, base).href, f, manifest[f.name], ctl.signal, fetchImpl, (n) => {
           loaded += n;
           overallLoaded += n;
           onProgress({ file: f.name, loaded, total, overallLoaded, overallTotal });
