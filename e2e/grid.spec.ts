@@ -8,6 +8,7 @@ import { resolve } from 'node:path';
 import { serveStatic } from './serve';
 import { chromiumArgs, executablePath } from './browser';
 import { stepOf } from './readout';
+import { compactness } from '../src/train/metrics';
 
 const ROOT = resolve(import.meta.dirname, '../dist-e2e');
 const ARTIFACTS = resolve(import.meta.dirname, 'artifacts');
@@ -57,6 +58,19 @@ test.describe.serial('λ grid', () => {
       const sps = await num(page, `steps-per-sec-${r}`);
       expect(sps, r).toBeGreaterThan(0);
       expect(Math.abs((await num(page, `samples-per-sec-${r}`)) - sps * 32)).toBeLessThanOrEqual(0.05 * 32 + 1); // ?batch=32
+    }
+    // Each panel's spread relative to the λ = 0 panel, recomputed from their exported embeddings.
+    const spread: Record<string, number> = {};
+    for (const name of ['λ = 0 (softmax only)', 'λ = 0.01', 'λ = 1']) {
+      const region = page.getByRole('region', { name, exact: true });
+      const [d] = await Promise.all([page.waitForEvent('download'), region.getByRole('button', { name: 'Export embeddings' }).click()]);
+      const doc = JSON.parse(await readFile(await d.path(), 'utf8')) as { run: string; labels: number[]; points: [number, number][] };
+      spread[doc.run] = compactness(doc.points.flat(), doc.labels);
+    }
+    await expect(page.getByTestId('ratio-grid0')).toHaveCount(0); // the baseline itself
+    for (const r of ['grid1', 'grid2']) {
+      const shown = Number((await page.getByTestId(`ratio-${r}`).textContent())!.replace(/×.*/, ''));
+      expect(Math.abs(shown - spread[r] / spread.grid0), r).toBeLessThanOrEqual(0.005 + 1e-9);
     }
     // ?probe=500: each panel embeds 500 test digits.
     const [csv] = await Promise.all([page.waitForEvent('download'), page.locator('section.panel[data-run=grid1]').getByRole('button', { name: 'CSV' }).click()]);

@@ -1,8 +1,10 @@
 /**
  * One declarative table of the app's parameters. It drives URL parsing, clamping, serialising
  * and the controls (after TensorFlow Playground's state.ts). Unknown URL parameters are ignored;
- * nothing from the URL is ever evaluated.
+ * nothing from the URL is ever evaluated. The training defaults (λ, α, optimizer) come from presets.json,
+ * the file the PyTorch reference reads too.
  */
+import { DEFAULTS } from '../train/presets';
 
 export const MODEL_IDS = ['auto', 'tiny', 'conv', 'small', 'lenetpp'] as const;
 export type ModelChoice = (typeof MODEL_IDS)[number];
@@ -11,6 +13,7 @@ import { CENTER_RULES } from '../train/rules';
 export const UPDATE_RULES = CENTER_RULES;
 export const OPTIMIZERS = ['adam', 'sgd'] as const;
 export const BACKENDS = ['auto', 'webgpu', 'webgl', 'cpu'] as const;
+export const REPLAY_MODES = ['off', 'on'] as const;
 /** 'own': each plot fits its own data; 'shared': every plot uses the union of their domains. */
 export const AXES = ['own', 'shared'] as const;
 
@@ -38,9 +41,9 @@ export const PROBE_CHOICES = [500, 1000, 2000, 5000, 10000] as const;
 export const SPEED_CHOICES = [0, 30, 10, 5, 2, 1] as const;
 
 export const PARAMS = {
-  lambda: { kind: 'number', min: 0, max: 1, default: 0.3, label: 'λ (center-loss weight)' },
-  alpha: { kind: 'number', min: 0, max: 1, default: 0.5, label: 'α (center learning rate)' },
-  optimizer: { kind: 'enum', values: OPTIMIZERS, default: 'adam', label: 'optimizer' },
+  lambda: { kind: 'number', min: 0, max: 1, default: DEFAULTS.lambda, label: 'λ (center-loss weight)' },
+  alpha: { kind: 'number', min: 0, max: 1, default: DEFAULTS.alpha, label: 'α (center learning rate)' },
+  optimizer: { kind: 'enum', values: OPTIMIZERS, default: DEFAULTS.optimizer, label: 'optimizer' },
   /** 0 means the model preset's own default (0.01 for the tiny MLP, 0.003 or 0.001 for the CNNs). */
   lr: { kind: 'number', min: 0, max: 1, default: 0, label: 'learning rate' },
   model: { kind: 'enum', values: MODEL_IDS, default: 'auto', label: 'model' },
@@ -67,6 +70,8 @@ export const PARAMS = {
   /** λ grid: 2 to 6 λ values, one run each from the same init; empty = the softmax vs center-loss pair. */
   runs: { kind: 'list', min: 0, max: 1, minItems: 2, maxItems: 6, default: [], label: 'λ grid' },
   backend: { kind: 'enum', values: BACKENDS, default: 'auto', label: 'backend' },
+  /** 'on': play the recorded run of the real-GPU preset (made by the PyTorch reference) instead of training. */
+  replay: { kind: 'enum', values: REPLAY_MODES, default: 'off', label: 'recorded run' },
 } as const satisfies Record<string, Spec>;
 
 export type ParamName = keyof typeof PARAMS;

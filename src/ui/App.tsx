@@ -1,14 +1,18 @@
 import { useCallback, useEffect, useMemo, useReducer, useRef, useState } from 'react';
 import { TrainerClient } from '../worker/client';
-import { LIVE_KEYS, activeRuns, ruleOfRun, runSetup, type BackendName, type Checkpoint, type FromWorker, type LiveKey, type RunConfig, type RunId, type RunMetrics } from '../worker/protocol';
+import { LIVE_KEYS, activeRuns, ruleOfRun, runSetup, type BackendName, type Checkpoint, type FromWorker, type LiveKey, type RunConfig, type RunId, type RunMetrics, type ReplayInfo } from '../worker/protocol';
 import { PARAMS, parseQuery, toQuery, type Params } from '../state/params';
-import { PRESETS, PORT_HYPER, type ModelId } from '../train/presets';
+import { AUTO_PRESET, PRESETS, PORT_HYPER, type ModelId } from '../train/presets';
 import { RULE_NAMES } from '../train/rules';
 import { Controls } from './Controls';
 import { Panel } from './Panel';
 import { Toolbar } from './Toolbar';
 import { About } from './About';
 import { RunHistories } from './history';
+import { ContrastLog } from './contrastLog';
+import { ContrastReadout } from './ContrastReadout';
+import { ReplayControls } from './ReplayControls';
+import { PictureNeedsGpu, ReplayBanner } from './ReplayBanners';
 import { useTheme } from './theme';
 import { useShortcuts } from './shortcuts';
 import { fitEmbedding, unionDomain } from './scatter/geometry';
@@ -35,6 +39,8 @@ interface Ready {
   probeLabels: Uint8Array;
   probeImages: Uint8Array;
   centerLoss: 'wgsl' | 'composed';
+  /** Set when a recorded run is replayed instead of training. */
+  replay?: ReplayInfo;
 }
 
 type Phase =
@@ -84,6 +90,8 @@ export function App() {
   const faults = useRef<number[]>([]);
   // Metric history per run (for the charts), fed from snapshots; cleared on reset.
   const [histories] = useState(() => new RunHistories());
+  // The softmax-only vs center-loss contrast over steps, and when the picture formed; cleared on reset.
+  const [contrastLog] = useState(() => new ContrastLog());
   const probeLabels = useRef<Uint8Array | null>(null);
   const theme = useTheme();
   // Each panel's plot instance (for the video recorder), and the recorder while it runs.
@@ -160,7 +168,7 @@ export function App() {
           break;
         case 'ready':
           probeLabels.current = m.probeLabels;
-          setReady({ backend: m.backend, adapter: m.adapter, software: m.software, fallbackReason: m.fallbackReason, probeLabels: m.probeLabels, probeImages: m.probeImages, centerLoss: m.centerLoss });
+          setReady({ backend: m.backend, adapter: m.adapter, software: m.software, fallbackReason: m.fallbackReason, probeLabels: m.probeLabels, probeImages: m.probeImages, centerLoss: m.centerLoss, replay: m.replay });
           setModel({ id: m.model, reason: m.modelReason });
           setPhase({ kind: 'ready' });
           if (resumeTraining) c.send({ type: 'train' });
@@ -172,6 +180,9 @@ export function App() {
           break;
         case 'snapshot': {
           const tight = histories.record(m.run, m.metrics, m.points, probeLabels.current);
+          if (m.run === 'softmax' || m.run === 'center') {
+            contrastLog.record(m.run, m.metrics.step, { accuracy: m.metrics.accuracy, compactness: tight }, performance.now());
+          }
           setSnaps((s) => ({ ...s, [m.run]: { metrics: m.metrics, points: m.points, centers: m.centers, predictions: m.predictions, numTensors: m.numTensors, probeEvery: m.probeEvery, compactness: tight } }));
           break;
         }
@@ -181,11 +192,13 @@ export function App() {
           break;
       }
     };
-    const c = new TrainerClient(onMessage, (message) => respawn(`The training worker crashed (${message}).`));
+    const replaying = paramsRef.current.replay === 'on';
+    const c = new TrainerClient(onMessage, (message) => respawn(`The training worker crashed (${message}).`), replaying);
     client.current = c;
     c.send({
       type: 'init', session: session.current, dataBase: new URL('./', window.location.href).href,
       backend: paramsRef.current.backend, config: configOf(paramsRef.current), resume: resuming?.checkpoint ?? undefined,
+      replay: replaying ? AUTO_PRESET.gpu : undefined,
     });
     // Hang watchdog: armed once a step has been timed; allows several times the longest step.
     const watchdog = setInterval(() => {
@@ -200,7 +213,7 @@ export function App() {
       c.terminate();
       client.current = null;
     };
-  }, [attempt]);
+  }, [attempt, params.replay]); // eslint-disable-line react-hooks/exhaustive-deps
 
   // Keep the URL in step with the parameters (replaceState: slider drags do not flood history).
   useEffect(() => {
@@ -273,28 +286,46 @@ export function App() {
     checkpoint.current = null;
     wantTraining.current = false;
     histories.clear();
+    contrastLog.clear();
     setSnaps({});
     setTraining(false);
     send({ type: 'reset', session: session.current, config: configOf(p) });
-  }, [send, histories]);
+  }, [send, histories, contrastLog]);
 
   /** Live parameters reach the worker as messages and apply on the next step. */
   const change = useCallback((patch: Partial<Params>) => {
     const next = { ...paramsRef.current, ...patch };
+    if (patch.replay !== undefined && patch.replay !== paramsRef.current.replay) {
+      // Recorded run ↔ live training: another worker (the effect above spawns it), a fresh session.
+      session.current++;
+      checkpoint.current = null;
+      wantTraining.current = false;
+      histories.clear();
+      contrastLog.clear();
+      setSnaps({});
+      setReady(null);
+      setTraining(false);
+      setParams(next);
+      return;
+    }
     setParams(next);
     const config = configOf(next);
     const live: Partial<Pick<RunConfig, LiveKey>> = {};
     for (const k of LIVE_KEYS) if (patch[k] !== undefined) (live as Record<string, unknown>)[k] = config[k];
     if (Object.keys(live).length) send({ type: 'set', patch: live });
     if (RESTART_KEYS.some((k) => patch[k] !== undefined)) reset(next);
-  }, [send, reset]);
+  }, [send, reset, histories, contrastLog]);
 
   const controls = {
     params,
     training,
     disabled: phase.kind !== 'ready',
     onChange: change,
-    onTrain: () => { wantTraining.current = !training; send({ type: training ? 'pause' : 'train' }); },
+    onTrain: () => {
+      wantTraining.current = !training;
+      if (!training) contrastLog.startClock(performance.now());
+      send({ type: training ? 'pause' : 'train' });
+    },
     onStep: () => send({ type: 'step' }),
     onReset: () => reset(paramsRef.current),
     onPortPreset: () => change({ update: 'seed', optimizer: 'sgd', lr: PORT_HYPER.lr, lambda: PORT_HYPER.lambda, alpha: PORT_HYPER.alpha }),
@@ -306,6 +337,13 @@ export function App() {
 
   const runs = activeRuns(configOf(params));
   const grid = params.runs.length >= 2;
+  // In the λ grid, each panel's compactness relative to the λ = 0 panel (when the grid has one).
+  const gridBaseline = grid ? runs.find((r) => runSetup(r, configOf(params)).lambda === 0) ?? null : null;
+  const ratioTo = (run: RunId, base: RunId | null): number | null => {
+    const a = snaps[run]?.compactness;
+    const b = base ? snaps[base]?.compactness : undefined;
+    return base && run !== base && a !== undefined && b !== undefined ? a / b : null;
+  };
   // One step axis for every chart, and with shared axes one domain (the union) for every plot.
   const xMax = Math.max(0, ...runs.map((r) => snaps[r]?.metrics.step ?? 0));
   const sharedDomain = useMemo(
@@ -319,15 +357,26 @@ export function App() {
       <header className="top">
         <h1>Flock <span className="sub">center loss, live</span></h1>
         <p className="backend" data-testid="backend">
-          Backend: <strong>{ready ? BACKEND_LABEL[ready.backend] : '…'}</strong>
-          {ready ? <span className="adapter"> · {ready.adapter}{ready.software && ready.backend === 'webgpu' ? ' (software GPU)' : ''}</span> : null}
+          {ready?.replay ? (
+            <>Recorded run: <strong>PyTorch {ready.replay.torch}</strong>, not training in this tab</>
+          ) : (
+            <>
+              Backend: <strong>{ready ? BACKEND_LABEL[ready.backend] : '…'}</strong>
+              {ready ? <span className="adapter"> · {ready.adapter}{ready.software && ready.backend === 'webgpu' ? ' (software GPU)' : ''}</span> : null}
+            </>
+          )}
           {model ? <span> · model <strong>{PRESETS[model.id].label}</strong></span> : null}
-          {ready ? <span data-testid="center-loss-impl"> · center loss: {ready.centerLoss === 'wgsl' ? 'WGSL kernel' : 'composed ops'}</span> : null}
+          {ready && !ready.replay ? <span data-testid="center-loss-impl"> · center loss: {ready.centerLoss === 'wgsl' ? 'WGSL kernel' : 'composed ops'}</span> : null}
         </p>
         <Toolbar theme={theme.pref} onTheme={theme.setPref} />
       </header>
 
-      {ready && ready.backend !== 'webgpu' && params.backend === ready.backend ? (
+      {ready?.replay ? (
+        <ReplayBanner info={ready.replay} model={PRESETS[AUTO_PRESET.gpu]} />
+      ) : ready && ready.software && params.model === 'auto' ? (
+        <PictureNeedsGpu preset={PRESETS[AUTO_PRESET.gpu]} backend={BACKEND_LABEL[ready.backend]} onWatch={() => change({ replay: 'on' })} />
+      ) : null}
+      {ready?.replay ? null : ready && ready.backend !== 'webgpu' && params.backend === ready.backend ? (
         <div className="banner info" role="status" data-testid="fallback-banner">
           Training on <strong>{BACKEND_LABEL[ready.backend]}</strong>, as the URL asks (<code>backend={ready.backend}</code>).
         </div>
@@ -337,7 +386,7 @@ export function App() {
           <strong>{BACKEND_LABEL[ready.backend]}</strong> instead, which is slower for the larger models.
         </div>
       ) : null}
-      {model?.reason ? <div className="banner info" role="note">{model.reason}</div> : null}
+      {model?.reason && !ready?.replay ? <div className="banner info" role="note">{model.reason}</div> : null}
       {notices.length ? (
         <div className="banner warn" role="alert" data-testid="notices">
           <ul>{notices.map((n, i) => <li key={i}>{n}</li>)}</ul>
@@ -361,7 +410,18 @@ export function App() {
         </div>
       ) : null}
 
-      <Controls {...controls} />
+      {ready?.replay ? (
+        <ReplayControls
+          info={ready.replay} playing={training} disabled={controls.disabled} onPlay={controls.onTrain} onStep={controls.onStep}
+          onReset={controls.onReset} onSaveAll={saveAllPanels} onLive={() => change({ replay: 'off' })}
+        />
+      ) : (
+        <Controls {...controls} />
+      )}
+
+      {!grid && phase.kind === 'ready' ? (
+        <ContrastReadout log={contrastLog} rev={contrastLog.rev} xMax={xMax} preset={model ? PRESETS[model.id] : null} />
+      ) : null}
 
       <main className={grid ? 'panels grid' : 'panels'} data-testid="panels">
         {runs.map((run) => (
@@ -389,6 +449,7 @@ export function App() {
             dark={theme.dark}
             batch={model ? params.batch || PRESETS[model.id].batch : null}
             compact={grid}
+            ratioToBaseline={grid ? ratioTo(run, gridBaseline) : null}
           />
         ))}
       </main>

@@ -45,6 +45,8 @@ export interface PanelProps {
   scatterRef: { current: Scatter | null };
   /** Small multiples (λ grid): a smaller plot and denser metrics. */
   compact: boolean;
+  /** In the λ grid: this panel's compactness ÷ the λ = 0 panel's (null for that panel, or without one). */
+  ratioToBaseline: number | null;
 }
 
 export function Panel(props: PanelProps) {
@@ -97,6 +99,11 @@ export function Panel(props: PanelProps) {
         <p className="readout" aria-live="polite" aria-atomic="true" data-testid={`readout-${run}`}>
           {m ? `step ${m.step} · accuracy ${(m.accuracy * 100).toFixed(1)}%` : 'step 0 · accuracy –'}
         </p>
+        {props.ratioToBaseline !== null && Number.isFinite(props.ratioToBaseline) ? (
+          <p className="ratio" data-testid={`ratio-${run}`} title="This panel's compactness ÷ the λ = 0 panel's: lower = tighter than softmax only">
+            {props.ratioToBaseline.toFixed(2)}× the spread of λ = 0
+          </p>
+        ) : null}
       </header>
       {m?.diverged ? (
         <div className="banner error" role="alert" data-testid={`diverged-${run}`}>

@@ -16,8 +16,19 @@ export interface HistoryEntry {
   compactness: number;
 }
 
-/** Beyond this many entries the log keeps every other one (the charts decimate on their own too). */
+/** Beyond this many entries a log keeps every other one (the charts decimate on their own too). */
 const MAX_ENTRIES = 20_000;
+
+/** Bounds a growing log: past MAX_ENTRIES keeps every other entry and the newest. True if it thinned. */
+export function thinOut<E>(e: E[]): boolean {
+  if (e.length <= MAX_ENTRIES) return false;
+  const last = e[e.length - 1];
+  let w = 0;
+  for (let r = 0; r < e.length; r += 2) e[w++] = e[r];
+  e.length = w;
+  if (e[w - 1] !== last) e.push(last);
+  return true;
+}
 
 export class RunHistory {
   readonly entries: HistoryEntry[] = [];
@@ -39,14 +50,7 @@ export class RunHistory {
       accuracy: m.accuracy,
       compactness,
     });
-    if (e.length > MAX_ENTRIES) {
-      const last = e[e.length - 1];
-      let w = 0;
-      for (let r = 0; r < e.length; r += 2) e[w++] = e[r];
-      e.length = w;
-      if (e[w - 1] !== last) e.push(last);
-      this.generation++;
-    }
+    if (thinOut(e)) this.generation++;
     this.rev++;
   }
 

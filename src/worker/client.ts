@@ -1,11 +1,15 @@
-/** The UI side of the worker protocol: spawns the module worker and types its messages. */
+/** The UI side of the worker protocol: spawns the module worker (training, or replaying a recording) and types its messages. */
 import type { FromWorker, ToWorker } from './protocol';
 
 export class TrainerClient {
   private readonly worker: Worker;
 
-  constructor(onMessage: (m: FromWorker) => void, onCrash: (message: string) => void) {
-    this.worker = new Worker(new URL('./worker.ts', import.meta.url), { type: 'module', name: 'flock-trainer' });
+  /** `replay`: start the replay worker (plays a recorded run) instead of the training worker. */
+  constructor(onMessage: (m: FromWorker) => void, onCrash: (message: string) => void, replay = false) {
+    // Two literal `new Worker(new URL(...))` expressions, so the bundler emits each worker as its own chunk.
+    this.worker = replay
+      ? new Worker(new URL('./replay.ts', import.meta.url), { type: 'module', name: 'flock-replay' })
+      : new Worker(new URL('./worker.ts', import.meta.url), { type: 'module', name: 'flock-trainer' });
     this.worker.onmessage = (e: MessageEvent<FromWorker>) => onMessage(e.data);
     this.worker.onerror = (e: ErrorEvent) => {
       e.preventDefault();

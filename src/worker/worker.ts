@@ -15,7 +15,7 @@ import { Batcher, gatherImages, gatherLabels, gaussian, mulberry32, stratifiedPr
 import { DataError } from '../data/idx';
 import { initialWeights } from '../train/model';
 import { Run } from '../train/trainer';
-import { PRESETS, NUM_CLASSES, EMBED_DIM, type ModelId } from '../train/presets';
+import { AUTO_PRESET, PRESETS, NUM_CLASSES, EMBED_DIM, type ModelId } from '../train/presets';
 import { centerLossFor, validateCenterLossKernels } from '../train/centerLossWebgpu';
 import { tuneWebgpu } from '../train/webgpuTuning';
 import { composedCenterLoss, type CenterLossOps } from '../train/centerLoss';
@@ -131,11 +131,14 @@ async function pickBackend(pref: 'auto' | BackendName): Promise<{ adapter: strin
 
 function resolveModel(choice: RunConfig['model']): void {
   if (choice !== 'auto') { model = choice; modelReason = undefined; return; }
-  if (backend === 'webgpu' && !software) { model = 'lenetpp'; modelReason = undefined; return; }
-  model = 'tiny';
+  // presets.json "auto": the preset with the shortest expected time-to-picture on a real GPU, else the one that trains on a CPU.
+  if (backend === 'webgpu' && !software) { model = AUTO_PRESET.gpu; modelReason = undefined; return; }
+  model = AUTO_PRESET.software;
+  const gpu = PRESETS[AUTO_PRESET.gpu].label;
+  const here = PRESETS[AUTO_PRESET.software].label;
   modelReason = backend === 'webgpu'
-    ? 'The GPU is emulated in software (SwiftShader), where LeNet++ takes minutes per step, so the tiny model is the default.'
-    : `Running on ${backend.toUpperCase()} instead of WebGPU, so the tiny model is the default; pick LeNet++ if this machine is fast.`;
+    ? `The GPU is emulated in software (SwiftShader), where the ${gpu} takes half a minute per step, so the ${here} is the default.`
+    : `Running on ${backend.toUpperCase()} instead of WebGPU, so the ${here} is the default; pick the ${gpu} if this machine is fast.`;
 }
 
 /** The learning rate in force: 0 stands for the model preset's default. */

@@ -4,22 +4,28 @@
  * clears the chart and replays the history. StrictMode-safe: a remount replays from scratch.
  */
 import { useEffect, useRef } from 'react';
-import type { HistoryEntry, RunHistory } from '../history';
+import type { HistoryEntry } from '../history';
 import { Sparkline, type SparklineOptions } from './Sparkline';
 import './charts.css';
 
-export interface SparklineViewProps extends SparklineOptions {
-  history: RunHistory;
-  /** history.rev at render time: re-runs the sync. */
+/** An append-only log of entries with a step (RunHistory, ContrastLog): `generation` changes when it is rewritten. */
+export interface StepLog<E extends { step: number }> {
+  readonly entries: readonly E[];
+  readonly generation: number;
+}
+
+export interface SparklineViewProps<E extends { step: number } = HistoryEntry> extends SparklineOptions {
+  history: StepLog<E>;
+  /** The log's rev at render time: re-runs the sync. */
   rev: number;
   /** The values (one per series) of an entry. Read once, at mount. */
-  pick: (e: HistoryEntry) => readonly number[];
+  pick: (e: E) => readonly number[];
   /** Shared x domain [0, xMax] (the max step seen across panels). */
   xMax: number;
   testId?: string;
 }
 
-export function SparklineView(props: SparklineViewProps) {
+export function SparklineView<E extends { step: number } = HistoryEntry>(props: SparklineViewProps<E>) {
   const { history, rev, xMax, testId } = props;
   const ref = useRef<HTMLDivElement>(null);
   const chart = useRef<Sparkline | null>(null);
