@@ -574,6 +574,25 @@ function markdown(machine: Machine, cases: CaseResult[], mainThread: MainThreadR
     '"worker ms per pair" is the worker\'s own timing of a pair of steps without probing (its heartbeat). Where snapshots are rarer than a window, the heartbeat gives steps/s. "runs" = panels training (2).');
   out.push('');
 
+  out.push('## 1b. Time to picture (steps-to-picture × the step cost measured above)');
+  out.push('');
+  out.push(row(['preset', 'backend / adapter', 'steps-to-picture (PyTorch reference, per seed)', 'ms per pair of steps (here)', 'time to picture (estimated)']));
+  out.push(row(Array(5).fill('---')));
+  for (const c of cases.filter(ran)) {
+    const m = PRESETS[c.preset].measured;
+    const reached = (m?.stepsToPicture ?? []).filter((x): x is number => x !== null).sort((a, b) => a - b);
+    const perSeed = m ? m.stepsToPicture.map((x) => (x === null ? `not within ${m.steps}` : String(x))).join(', ') : 'not measured';
+    const median = reached.length ? reached[Math.floor((reached.length - 1) / 2)] : null;
+    const ms = c.throughput?.msPerPair;
+    const est = median !== null && ms ? `${(median * ms / 60_000).toFixed(1)} min` : median === null ? 'never (the picture does not form)' : '–';
+    out.push(row([label(c), adapterOf(c), perSeed, f(ms, 0), est]));
+  }
+  out.push('');
+  out.push('"The picture has formed" = center-loss compactness ≤ 0.5× softmax-only\'s and both runs ≥ 90 % accurate (src/train/picture.ts). ' +
+    'Steps-to-picture is hardware-independent and comes from the PyTorch reference at the preset\'s defaults (src/train/presets.json `measured`); ' +
+    'the time is that many pairs of steps at the rate measured in this run (probing included).');
+  out.push('');
+
   out.push('## 2. Center-loss kernel (WebGPU): one step\'s center-loss work = loss forward + gradient + Eq. 4 center update');
   out.push('');
   if (!kernel || kernel.error) out.push(`not measured: ${kernel?.error ?? 'no WebGPU'}`);

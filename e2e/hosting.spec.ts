@@ -99,7 +99,8 @@ test.describe.serial("the README's commands serve a working app", () => {
       // dependency late): press Train again whenever the page shows it, until both runs have stepped.
       const train = page.getByRole('button', { name: 'Train', exact: true });
       const steps = async () => {
-        if (await train.isEnabled().catch(() => false)) await train.click().catch(() => {});
+        // count() first: isEnabled() on a button that is not there (it reads Pause now) would wait for it.
+        if ((await train.count()) && (await train.isEnabled())) await train.click().catch(() => {});
         return Math.min(
           stepOf(await page.getByTestId('readout-softmax').textContent()),
           stepOf(await page.getByTestId('readout-center').textContent()),
