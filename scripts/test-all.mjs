@@ -9,6 +9,7 @@
  * system's Chrome/Chromium): none found, one line saying what to install and nothing runs. Before the
  * e2e build it says which browser and version, and whether it has WebGPU; without WebGPU the
  * WebGPU-only tests are reported as skipped ("N passed, N failed, N skipped").
+ * Also, where a python3 with torch exists, the PyTorch reference's golden-vector and cross-check scripts (--check).
  * Set FLOCK_SKIP_E2E=1 to stop after the unit tests (no browser needed).
  */
 import { spawnSync } from 'node:child_process';
@@ -71,6 +72,17 @@ const audit = spawnSync('node', ['scripts/audit.mjs'], { stdio: 'inherit' }).sta
 if (audit === 0) passed++;
 else if (audit === 1) failed++;
 else console.log('=== audit: not counted (endpoint unavailable)');
+
+// 3b. The PyTorch reference's own checks (golden vectors and the rules' cross-check against each source's
+// code, recomputed in float64), where a python3 with torch is installed (Debian: python3-torch); else not counted.
+const python = ['python3', '/usr/bin/python3'].find((py) => spawnSync(py, ['-c', 'import torch, numpy'], { stdio: 'ignore' }).status === 0);
+if (!python) console.log('\n=== reference checks: not counted (no python3 with torch; Debian: apt-get install python3-torch)');
+else {
+  for (const script of ['bench/reference/golden.py', 'bench/reference/crosscheck.py']) {
+    if (run(`reference check ${script}`, python, [script, '--check'])) passed++;
+    else failed++;
+  }
+}
 
 /** Which browser, its version, and whether it has WebGPU (said once; the Playwright runs inherit the answer). */
 async function browserCheck(path, source) {
