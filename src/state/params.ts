@@ -16,6 +16,8 @@ export const BACKENDS = ['auto', 'webgpu', 'webgl', 'cpu'] as const;
 export const REPLAY_MODES = ['off', 'on'] as const;
 /** 'own': each plot fits its own data; 'shared': every plot uses the union of their domains. */
 export const AXES = ['own', 'shared'] as const;
+/** 'app': the full panels; 'figure': the paper's figure (one row of square plots, one caption). */
+export const VIEWS = ['app', 'figure'] as const;
 
 /** λ slider stops: 0 plus a log-friendly ladder that contains the paper's 0.003, 0.01, 0.1, 1. */
 export const LAMBDA_STOPS = [0, 0.001, 0.002, 0.003, 0.005, 0.01, 0.02, 0.03, 0.05, 0.1, 0.2, 0.3, 0.5, 1] as const;
@@ -72,6 +74,7 @@ export const PARAMS = {
   backend: { kind: 'enum', values: BACKENDS, default: 'auto', label: 'backend' },
   /** 'on': play the recorded run of the real-GPU preset (made by the PyTorch reference) instead of training. */
   replay: { kind: 'enum', values: REPLAY_MODES, default: 'off', label: 'recorded run' },
+  view: { kind: 'enum', values: VIEWS, default: 'app', label: 'view' },
 } as const satisfies Record<string, Spec>;
 
 export type ParamName = keyof typeof PARAMS;

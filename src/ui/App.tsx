@@ -1,4 +1,4 @@
-import { useCallback, useEffect, useMemo, useReducer, useRef, useState } from 'react';
+import { useCallback, useEffect, useMemo, useReducer, useRef, useState, type CSSProperties } from 'react';
 import { TrainerClient } from '../worker/client';
 import { LIVE_KEYS, activeRuns, ruleOfRun, runSetup, type BackendName, type Checkpoint, type FromWorker, type LiveKey, type RunConfig, type RunId, type RunMetrics, type ReplayInfo } from '../worker/protocol';
 import { PARAMS, parseQuery, toQuery, type Params } from '../state/params';
@@ -17,6 +17,10 @@ import { useTheme } from './theme';
 import { useShortcuts } from './shortcuts';
 import { fitEmbedding, unionDomain } from './scatter/geometry';
 import { canvasToPng, download } from './exports';
+import { settingsCaption } from './caption';
+import { FigureCaption } from './figure/FigureCaption';
+import { figureSvg } from './figure/figureSvg';
+import { CLASS_COLORS } from './scatter/ScatterView';
 import { PanelRecorder, composePanels, recordingSupported } from './recorder';
 import type { Scatter } from './scatter/Scatter';
 
@@ -260,13 +264,33 @@ export function App() {
     const p = paramsRef.current;
     const frames = panelImages((title, lambda, m) => `${title} · λ ${lambda} · accuracy ${m ? (m.accuracy * 100).toFixed(1) : '–'}%`);
     const step = latestStep();
-    const model = modelRef.current ? PRESETS[modelRef.current].label : p.model;
-    const lr = p.lr || (modelRef.current ? PRESETS[modelRef.current].lr : 0);
-    const caption = `Flock · ${model} · ${p.optimizer === 'adam' ? 'Adam' : 'SGD'} lr ${lr} · α ${p.alpha} · ${RULE_NAMES[p.update]} rule · seed ${p.seed} · step ${step}`;
     try {
-      canvasToPng(composePanels(frames, caption)).then((b) => download(b, `flock-panels-step${step}.png`), () => {});
+      canvasToPng(composePanels(frames, settingsCaption(p, modelRef.current, step))).then((b) => download(b, `flock-panels-step${step}.png`), () => {});
     } catch (e) {
       setNotices((n) => [...n, `The image could not be made: ${e instanceof Error ? e.message : e}.`]);
+    }
+  }, []);
+  /** "Save figure": every panel in one row under the shared caption, as a PNG or an SVG with vector points. */
+  const saveFigure = useCallback((format: 'png' | 'svg') => {
+    const p = paramsRef.current;
+    const step = latestStep();
+    const caption = settingsCaption(p, modelRef.current, step);
+    const name = `flock-figure-step${step}.${format}`;
+    try {
+      if (format === 'png') {
+        const frames = panelImages((title) => title);
+        canvasToPng(composePanels(frames, caption, frames.length)).then((b) => download(b, name), () => {});
+        return;
+      }
+      const panels = activeRuns(configOf(p)).flatMap((run) => {
+        const snap = snapsRef.current[run];
+        const domain = scatterRefs.current.get(run)?.current?.getDomain() ?? fitEmbedding(snap?.points ?? null, snap?.centers ?? null);
+        return snap && domain ? [{ title: runTitle(run, p), points: snap.points, labels: probeLabels.current, centers: snap.centers, domain }] : [];
+      });
+      if (!panels.length) throw new Error('there is no plot to save yet');
+      download(new Blob([figureSvg(panels, { caption, colors: CLASS_COLORS })], { type: 'image/svg+xml' }), name);
+    } catch (e) {
+      setNotices((n) => [...n, `The figure could not be made: ${e instanceof Error ? e.message : e}.`]);
     }
   }, []);
 
@@ -337,6 +361,7 @@ export function App() {
 
   const runs = activeRuns(configOf(params));
   const grid = params.runs.length >= 2;
+  const figure = params.view === 'figure';
   // In the λ grid, each panel's compactness relative to the λ = 0 panel (when the grid has one).
   const gridBaseline = grid ? runs.find((r) => runSetup(r, configOf(params)).lambda === 0) ?? null : null;
   const ratioTo = (run: RunId, base: RunId | null): number | null => {
@@ -353,7 +378,7 @@ export function App() {
   );
 
   return (
-    <div className="app">
+    <div className="app" style={figure ? ({ '--cols': runs.length } as CSSProperties) : undefined}>
       <header className="top">
         <h1>Flock <span className="sub">center loss, live</span></h1>
         <p className="backend" data-testid="backend">
@@ -368,7 +393,7 @@ export function App() {
           {model ? <span> · model <strong>{PRESETS[model.id].label}</strong></span> : null}
           {ready && !ready.replay ? <span data-testid="center-loss-impl"> · center loss: {ready.centerLoss === 'wgsl' ? 'WGSL kernel' : 'composed ops'}</span> : null}
         </p>
-        <Toolbar theme={theme.pref} onTheme={theme.setPref} />
+        <Toolbar theme={theme.pref} onTheme={theme.setPref} figure={figure} onFigure={(on) => change({ view: on ? 'figure' : 'app' })} />
       </header>
 
       {ready?.replay ? (
@@ -419,11 +444,11 @@ export function App() {
         <Controls {...controls} />
       )}
 
-      {!grid && phase.kind === 'ready' ? (
+      {!grid && !figure && phase.kind === 'ready' ? (
         <ContrastReadout log={contrastLog} rev={contrastLog.rev} xMax={xMax} preset={model ? PRESETS[model.id] : null} />
       ) : null}
 
-      <main className={grid ? 'panels grid' : 'panels'} data-testid="panels">
+      <main className={figure ? 'panels figure' : grid ? 'panels grid' : 'panels'} data-testid="panels">
         {runs.map((run) => (
           <Panel
             key={run}
@@ -448,11 +473,17 @@ export function App() {
             domain={sharedDomain}
             dark={theme.dark}
             batch={model ? params.batch || PRESETS[model.id].batch : null}
-            compact={grid}
+            layout={figure ? 'figure' : grid ? 'compact' : 'full'}
             ratioToBaseline={grid ? ratioTo(run, gridBaseline) : null}
           />
         ))}
       </main>
+      {figure ? (
+        <FigureCaption
+          caption={settingsCaption(params, model?.id ?? null, xMax)} highlight={highlight} onLegendClick={setHighlight}
+          disabled={!runs.some((r) => snaps[r])} onSavePng={() => saveFigure('png')} onSaveSvg={() => saveFigure('svg')}
+        />
+      ) : null}
       <footer className="foot">
         <About />
         <p>

@@ -1,14 +1,26 @@
-/** Header tools: Copy link, the theme switch and the keyboard-shortcut help. */
+/** Header tools: Copy link, the figure-view toggle, the theme switch and the keyboard-shortcut help. */
 import { useEffect, useRef, useState } from 'react';
 import { SHORTCUTS } from './shortcuts';
 import { THEME_PREFS, type ThemePref } from './theme';
 
 const THEME_LABEL: Record<ThemePref, string> = { light: 'Light', dark: 'Dark', system: 'System' };
 
-export function Toolbar({ theme, onTheme }: { theme: ThemePref; onTheme: (t: ThemePref) => void }) {
+export interface ToolbarProps {
+  theme: ThemePref;
+  onTheme: (t: ThemePref) => void;
+  /** Figure view: the panels as the paper's figure. */
+  figure: boolean;
+  onFigure: (on: boolean) => void;
+}
+
+export function Toolbar({ theme, onTheme, figure, onFigure }: ToolbarProps) {
   return (
     <div className="toolbar">
       <CopyLink />
+      <button type="button" aria-pressed={figure} onClick={() => onFigure(!figure)}
+        title="Show the panels as the paper's figure: one row of square plots, one caption, Save figure as PNG or SVG">
+        Figure view
+      </button>
       <div className="theme-switch" role="group" aria-label="Theme">
         {THEME_PREFS.map((t) => (
           <button key={t} type="button" aria-pressed={theme === t} onClick={() => onTheme(t)}

@@ -23,10 +23,9 @@ function drawTiles(ctx: CanvasRenderingContext2D, frames: HTMLCanvasElement[], c
   frames.forEach((f, i) => ctx.drawImage(f, (i % cols) * tile.w, top + Math.floor(i / cols) * tile.h, tile.w, tile.h));
 }
 
-/** One still of every panel (up to three per row) under a caption line: "Save all panels". */
-export function composePanels(frames: HTMLCanvasElement[], caption: string): HTMLCanvasElement {
+/** One still of every panel (`cols` per row: up to three by default) under a caption line: "Save all panels", "Save figure". */
+export function composePanels(frames: HTMLCanvasElement[], caption: string, cols = Math.min(frames.length, 3)): HTMLCanvasElement {
   if (!frames.length) throw new Error('there is no plot to save yet');
-  const cols = Math.min(frames.length, 3);
   const tile = { w: frames[0].width, h: frames[0].height };
   const band = Math.round(tile.h * 0.06);
   const canvas = document.createElement('canvas');
