@@ -21,12 +21,18 @@ mean 0.1307 / std 0.3081. Epochs are shuffled with a seeded permutation; the las
 of an epoch is dropped. The learning rate is multiplied by 0.8 every 20 epochs (as Flock and the
 port do; irrelevant for short runs).
 
-Reports the median ms per training step of each run (after the warm-up steps), samples/s,
-test accuracy on the full 10k test set and on a stratified 2,000-digit probe (the first 200
-test digits of each class in file order: stratified like the app's probe, NOT the identical
-selection, which the app draws with its own seeded PRNG), and compactness of the test
-embeddings (mean distance of points to their class mean / mean pairwise distance between
-class means; the same formula as src/train/metrics.ts).
+Presets (layers, batch, learning rate, lr warm-up), the default optimiser, lambda and alpha, and the
+picture's thresholds all come from src/train/presets.json, the file the app reads too; with no
+flags this trains the preset the app's Auto picks on a real GPU, at the app's default settings.
+Learning-rate warm-up (presets.json warmupSteps = W): lr_t = lr * min(1, (t + 1) / W), t = 0, 1, ...
+
+Reports the median ms per training step of each run (after the timing warm-up steps), samples/s,
+test accuracy on the full 10k test set and on the app's 2,000-digit probe (the same indices:
+stratifiedProbe with the app's mulberry32 and PROBE_SEED, ported here), and compactness of the
+test embeddings (mean distance of points to their class mean / mean pairwise distance between
+class means; the same formula as src/train/metrics.ts). Every --probe-every steps both runs are
+scored on the probe; steps-to-picture is the first such step where the picture has formed
+(center-loss compactness <= 0.5 x softmax-only's, both probe accuracies >= 90 %; presets.json).
 
 Usage: see bench/reference/run.sh, or `python3 bench/reference/pytorch_reference.py --help`.
 """

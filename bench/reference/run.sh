@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # PyTorch reference for Flock's benchmark table.
 #   bench/reference/run.sh [pytorch_reference.py args...]
+# With no args (or only --steps N): the preset the app's Auto picks on a real GPU, at the app's defaults
+# (both from src/train/presets.json); prints the table and steps-to-picture.
 # e.g. bench/reference/run.sh --model tiny --optimizer adam --lr 0.01 --lambda 0.3 --alpha 0.5 --steps 300
 # Uses a python3 that can import torch; otherwise installs Debian's python3-torch (for /usr/bin/python3).
 set -euo pipefail

@@ -27,6 +27,9 @@ for group in "$@"; do
     small-w)   seeds small-lr003-l03-w100  --model small --lr 0.003 --lambda 0.3 --alpha 0.5 --warmup-steps 100 ;;
     small-5)   seeds small-lr005-l03-w100  --model small --lr 0.005 --lambda 0.3 --alpha 0.5 --warmup-steps 100 ;;
     small-l1)  seeds small-lr003-l01       --model small --lr 0.003 --lambda 0.1 --alpha 0.5 --warmup-steps 0 ;;
+    small-l2)  seeds small-lr003-l02       --model small --lr 0.003 --lambda 0.2 --alpha 0.5 --warmup-steps 0 ;;
+    tiny-b)    seeds tiny-lr003-l03-b512   --model tiny --lr 0.003 --lambda 0.3 --alpha 0.5 --warmup-steps 0 --batch 512
+               seeds tiny-lr01-l03-b256    --model tiny --lr 0.01 --lambda 0.3 --alpha 0.5 --warmup-steps 0 --batch 256 ;;
     conv)      seeds conv-lr003-l03        --model conv --lr 0.003 --lambda 0.3 --alpha 0.5 --warmup-steps 0 ;;
     conv-01)   seeds conv-lr01-l03         --model conv --lr 0.01 --lambda 0.3 --alpha 0.5 --warmup-steps 0 ;;
     tiny)      seeds tiny-lr01-l03         --model tiny --lr 0.01 --lambda 0.3 --alpha 0.5 --warmup-steps 0
@@ -39,6 +42,8 @@ for group in "$@"; do
     lenetpp)   go lenetpp-lr001-l03-s1      --model lenetpp --lr 0.001 --lambda 0.3 --alpha 0.5 --warmup-steps 0 --seed 1 \
                  --probe-size 500 --probe-every 25 --max-seconds "${LENETPP_SECONDS:-720}" ;;
     lenetpp-w) go lenetpp-lr003-l03-w200-s1 --model lenetpp --lr 0.003 --lambda 0.3 --alpha 0.5 --warmup-steps 200 --seed 1 \
+                 --probe-size 500 --probe-every 25 --max-seconds "${LENETPP_SECONDS:-720}" ;;
+    lenetpp-2) go lenetpp-lr002-l03-w100-s1 --model lenetpp --lr 0.002 --lambda 0.3 --alpha 0.5 --warmup-steps 100 --seed 1 \
                  --probe-size 500 --probe-every 25 --max-seconds "${LENETPP_SECONDS:-720}" ;;
     *) echo "tune.sh: unknown group $group" >&2; exit 2 ;;
   esac
