@@ -391,7 +391,9 @@ test.describe.serial('Flock UI', () => {
     await expect.poll(() => settled(page)).toBe(true);
     expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(375);
     const [a, b] = await Promise.all(RUNS.map(async (r) => (await region(page, r).boundingBox())!));
-    expect(b.y).toBeGreaterThanOrEqual(a.y + a.height - 1); // stacked
+    // The phone layout: side by side on the first screen (this asserted the old stacked layout before).
+    expect(Math.abs(b.y - a.y)).toBeLessThanOrEqual(4);
+    expect(b.x).toBeGreaterThanOrEqual(a.x + a.width);
     await page.screenshot({ path: resolve(ARTIFACTS, 'flock-dark-375.png'), fullPage: true });
 
     await page.getByRole('button', { name: 'Light', exact: true }).click();

@@ -21,6 +21,8 @@ import { settingsCaption } from './caption';
 import { FigureCaption } from './figure/FigureCaption';
 import { figureSvg } from './figure/figureSvg';
 import { CLASS_COLORS } from './scatter/ScatterView';
+import { ClassLegend } from './ClassLegend';
+import { NARROW, useMedia } from './useMedia';
 import { PanelRecorder, composePanels, recordingSupported } from './recorder';
 import type { Scatter } from './scatter/Scatter';
 
@@ -98,6 +100,9 @@ export function App() {
   const [contrastLog] = useState(() => new ContrastLog());
   const probeLabels = useRef<Uint8Array | null>(null);
   const theme = useTheme();
+  // Phone: the two panels side by side on the first screen, the settings in a sheet (closed at first).
+  const narrow = useMedia(NARROW);
+  const [sheetOpen, setSheetOpen] = useState(false);
   // Each panel's plot instance (for the video recorder), and the recorder while it runs.
   const scatterRefs = useRef(new Map<RunId, { current: Scatter | null }>());
   const scatterRef = (run: RunId) => {
@@ -356,12 +361,14 @@ export function App() {
     recording: recordingSupported() ? { active: recording !== null, seconds: recording?.seconds ?? 0 } : null,
     onRecord: toggleRecording,
     onSaveAll: saveAllPanels,
+    sheet: narrow ? { open: sheetOpen, onToggle: () => setSheetOpen((o) => !o) } : null,
   };
   useShortcuts({ enabled: !controls.disabled, training, train: controls.onTrain, step: controls.onStep, reset: controls.onReset });
 
   const runs = activeRuns(configOf(params));
   const grid = params.runs.length >= 2;
   const figure = params.view === 'figure';
+  const phone = narrow && !figure;
   // In the λ grid, each panel's compactness relative to the λ = 0 panel (when the grid has one).
   const gridBaseline = grid ? runs.find((r) => runSetup(r, configOf(params)).lambda === 0) ?? null : null;
   const ratioTo = (run: RunId, base: RunId | null): number | null => {
@@ -448,7 +455,8 @@ export function App() {
         <ContrastReadout log={contrastLog} rev={contrastLog.rev} xMax={xMax} preset={model ? PRESETS[model.id] : null} />
       ) : null}
 
-      <main className={figure ? 'panels figure' : grid ? 'panels grid' : 'panels'} data-testid="panels">
+      {phone ? <ClassLegend highlight={highlight} onChange={setHighlight} /> : null}
+      <main className={figure ? 'panels figure' : phone ? 'panels phone' : grid ? 'panels grid' : 'panels'} data-testid="panels">
         {runs.map((run) => (
           <Panel
             key={run}
@@ -472,8 +480,8 @@ export function App() {
             images={ready?.probeImages ?? null}
             domain={sharedDomain}
             dark={theme.dark}
+            layout={figure ? 'figure' : phone ? 'phone' : grid ? 'compact' : 'full'}
             batch={model ? params.batch || PRESETS[model.id].batch : null}
-            layout={figure ? 'figure' : grid ? 'compact' : 'full'}
             ratioToBaseline={grid ? ratioTo(run, gridBaseline) : null}
           />
         ))}

@@ -20,6 +20,8 @@ export interface ControlsProps {
   onRecord: () => void;
   /** One PNG of every panel, with a caption. */
   onSaveAll: () => void;
+  /** Phone: the settings fold into a sheet that a "Controls" button opens and closes; null = always shown. */
+  sheet: { open: boolean; onToggle: () => void } | null;
 }
 
 /** 0 = the model preset's default learning rate. */
@@ -42,6 +44,21 @@ export function Controls(p: ControlsProps) {
   const alphaUnused = comparing ? params.rules.every((r) => !RULE_USES_ALPHA[r]) : !RULE_USES_ALPHA[params.update];
   const li = nearestLambdaStop(params.lambda);
   const lrOptions = LR_STOPS.includes(params.lr) ? LR_STOPS : [...LR_STOPS, params.lr].sort((a, b) => a - b);
+  // Record video and Save all panels: with the main buttons, or (phone) inside the sheet.
+  const files = (
+    <>
+      {p.recording ? (
+        <button type="button" onClick={p.onRecord} disabled={p.disabled && !p.recording.active} aria-pressed={p.recording.active}
+          className={p.recording.active ? 'recording' : undefined}
+          title="Record the panels as they train, as a WebM video; press again to stop and download it">
+          {p.recording.active ? `Stop recording ${Math.floor(p.recording.seconds / 60)}:${String(p.recording.seconds % 60).padStart(2, '0')}` : 'Record video'}
+        </button>
+      ) : null}
+      <button type="button" onClick={p.onSaveAll} disabled={p.disabled} title="Download one PNG of every panel, captioned with the parameters and the step">
+        Save all panels
+      </button>
+    </>
+  );
   return (
     <section className="controls" role="group" aria-label="Controls">
       <div className="buttons">
@@ -50,124 +67,123 @@ export function Controls(p: ControlsProps) {
         </button>
         <button type="button" onClick={p.onStep} disabled={p.disabled || p.training}>Step</button>
         <button type="button" onClick={p.onReset} disabled={p.disabled}>Reset</button>
-        {p.recording ? (
-          <button type="button" onClick={p.onRecord} disabled={p.disabled && !p.recording.active} aria-pressed={p.recording.active}
-            className={p.recording.active ? 'recording' : undefined}
-            title="Record the panels as they train, as a WebM video; press again to stop and download it">
-            {p.recording.active ? `Stop recording ${Math.floor(p.recording.seconds / 60)}:${String(p.recording.seconds % 60).padStart(2, '0')}` : 'Record video'}
+        {p.sheet ? null : files}
+        {p.sheet ? (
+          <button type="button" className="sheet-toggle" aria-expanded={p.sheet.open} aria-controls="controls-sheet" onClick={p.sheet.onToggle}>
+            Controls
           </button>
         ) : null}
-        <button type="button" onClick={p.onSaveAll} disabled={p.disabled} title="Download one PNG of every panel, captioned with the parameters and the step">
-          Save all panels
+      </div>
+
+      <div className="controls-sheet" id="controls-sheet" hidden={p.sheet ? !p.sheet.open : false}>
+        {p.sheet ? <div className="buttons">{files}</div> : null}
+        <div className="slider">
+          <label htmlFor="lambda">{PARAMS.lambda.label}</label>
+          <input
+            id="lambda" type="range" min={0} max={LAMBDA_STOPS.length - 1} step={1} value={li}
+            aria-valuetext={`λ = ${fmt(params.lambda)}`} disabled={grid}
+            title={grid ? 'In the λ grid every panel has its own λ: edit the list below' : undefined}
+            onChange={(e) => p.onChange({ lambda: LAMBDA_STOPS[Number(e.target.value)] })}
+          />
+          <output htmlFor="lambda" data-testid="lambda-value">{fmt(params.lambda)}</output>
+        </div>
+
+        <div className="slider">
+          <label htmlFor="alpha">{PARAMS.alpha.label}</label>
+          <input
+            id="alpha" type="range" min={0} max={1} step={0.05} value={params.alpha}
+            aria-valuetext={`α = ${fmt(params.alpha)}`}
+            title={alphaUnused ? 'The caffe-face solver rule has no α: its centers move with the learning rate and momentum 0.9' : undefined}
+            onChange={(e) => p.onChange({ alpha: coerce('alpha', e.target.value).value })}
+          />
+          <output htmlFor="alpha" data-testid="alpha-value">{fmt(params.alpha)}</output>
+        </div>
+
+        <label className="field" title="Both optimisers follow PyTorch exactly (torch.optim.SGD / Adam) and add weight decay 5e-4 to the gradient (L2, Adam(weight_decay=5e-4) semantics, not AdamW)">
+          Optimizer (L2 weight decay 5e-4)
+          <select value={params.optimizer} onChange={(e) => p.onChange({ optimizer: coerce('optimizer', e.target.value).value })}>
+            {OPTIMIZERS.map((o) => <option key={o} value={o}>{o === 'adam' ? 'Adam' : 'SGD, momentum 0.9'}</option>)}
+          </select>
+        </label>
+
+        <label className="field">
+          Learning rate
+          <select value={params.lr} onChange={(e) => p.onChange({ lr: coerce('lr', e.target.value).value })}>
+            {lrOptions.map((v) => <option key={v} value={v}>{v === 0 ? 'model default' : fmt(v)}</option>)}
+          </select>
+        </label>
+
+        <label className="field" title={comparing ? 'Comparing update rules: each panel has its own rule (below)' : 'How the class centers move each step: each source’s exact update (README, “The math”)'}>
+          Center update
+          <select value={params.update} disabled={comparing} onChange={(e) => p.onChange({ update: coerce('update', e.target.value).value })}>
+            {UPDATE_RULES.map((r) => <option key={r} value={r}>{RULE_LABELS[r]}</option>)}
+          </select>
+        </label>
+
+        <label className="field" title="Give every panel the same axes (the union of their data), to compare feature scales">
+          <input type="checkbox" checked={params.axes === 'shared'} onChange={(e) => p.onChange({ axes: e.target.checked ? 'shared' : 'own' })} />
+          Shared axes
+        </label>
+
+        <label className="field" title="Batch size (restarts); the model's default is 64 for the small presets, 128 for LeNet++">
+          Batch (restarts)
+          <select value={params.batch} disabled={p.disabled} onChange={(e) => p.onChange({ batch: coerce('batch', e.target.value).value })}>
+            {withCurrent(BATCH_CHOICES, params.batch).map((v) => <option key={v} value={v}>{v === 0 ? 'model default' : v}</option>)}
+          </select>
+        </label>
+
+        <label className="field" title="How many test digits are embedded and drawn in each panel (restarts)">
+          Probe points (restarts)
+          <select value={params.probe} disabled={p.disabled} onChange={(e) => p.onChange({ probe: coerce('probe', e.target.value).value })}>
+            {withCurrent(PROBE_CHOICES, params.probe).map((v) => <option key={v} value={v}>{v.toLocaleString('en-US')}</option>)}
+          </select>
+        </label>
+
+        <label className="field" title="Slow training down to watch it, independently of how often the plots redraw">
+          Speed
+          <select value={params.speed} onChange={(e) => p.onChange({ speed: coerce('speed', e.target.value).value })}>
+            {withCurrent(SPEED_CHOICES, params.speed).map((v) => <option key={v} value={v}>{v === 0 ? 'as fast as possible' : `≤ ${v} steps/s`}</option>)}
+          </select>
+        </label>
+
+        <GridControl params={params} disabled={p.disabled} onChange={p.onChange} />
+
+        <fieldset className="field" disabled={p.disabled || grid} title="One panel per checked rule, from the same init and batches, with the λ above (restarts)">
+          <legend>Compare update rules (restarts)</legend>
+          {UPDATE_RULES.map((r) => (
+            <label key={r}>
+              <input type="checkbox" checked={params.rules.includes(r)}
+                onChange={(e) => p.onChange({ rules: toggleRule(params.rules, params.update, r, e.target.checked) })} />
+              {RULE_NAMES[r]}
+            </label>
+          ))}
+        </fieldset>
+
+        <label className="field">
+          Model (restarts)
+          <select value={params.model} disabled={p.disabled} onChange={(e) => p.onChange({ model: coerce('model', e.target.value).value })}>
+            {MODEL_IDS.map((m) => <option key={m} value={m}>{MODEL_LABEL(m)}</option>)}
+          </select>
+        </label>
+
+        <label className="field">
+          Seed (restarts)
+          <input
+            type="number" min={PARAMS.seed.min} max={PARAMS.seed.max} step={1} defaultValue={params.seed} key={params.seed}
+            disabled={p.disabled}
+            onKeyDown={(e) => { if (e.key === 'Enter') (e.target as HTMLInputElement).blur(); }}
+            onBlur={(e) => {
+              const { value } = coerce('seed', e.target.value);
+              if (value !== params.seed) p.onChange({ seed: value });
+              else e.target.value = String(value);
+            }}
+          />
+        </label>
+
+        <button type="button" className="link" onClick={p.onPortPreset} title="SGD lr 0.001, momentum 0.9, weight decay 5e-4, λ = 1, α = 0.5 and the port's center update (c − α·Σ(c−x)/((1+n)·B)): still at chance after one epoch with LeNet++">
+          Use the PyTorch port's settings
         </button>
       </div>
-
-      <div className="slider">
-        <label htmlFor="lambda">{PARAMS.lambda.label}</label>
-        <input
-          id="lambda" type="range" min={0} max={LAMBDA_STOPS.length - 1} step={1} value={li}
-          aria-valuetext={`λ = ${fmt(params.lambda)}`} disabled={grid}
-          title={grid ? 'In the λ grid every panel has its own λ: edit the list below' : undefined}
-          onChange={(e) => p.onChange({ lambda: LAMBDA_STOPS[Number(e.target.value)] })}
-        />
-        <output htmlFor="lambda" data-testid="lambda-value">{fmt(params.lambda)}</output>
-      </div>
-
-      <div className="slider">
-        <label htmlFor="alpha">{PARAMS.alpha.label}</label>
-        <input
-          id="alpha" type="range" min={0} max={1} step={0.05} value={params.alpha}
-          aria-valuetext={`α = ${fmt(params.alpha)}`}
-          title={alphaUnused ? 'The caffe-face solver rule has no α: its centers move with the learning rate and momentum 0.9' : undefined}
-          onChange={(e) => p.onChange({ alpha: coerce('alpha', e.target.value).value })}
-        />
-        <output htmlFor="alpha" data-testid="alpha-value">{fmt(params.alpha)}</output>
-      </div>
-
-      <label className="field" title="Both optimisers follow PyTorch exactly (torch.optim.SGD / Adam) and add weight decay 5e-4 to the gradient (L2, Adam(weight_decay=5e-4) semantics, not AdamW)">
-        Optimizer (L2 weight decay 5e-4)
-        <select value={params.optimizer} onChange={(e) => p.onChange({ optimizer: coerce('optimizer', e.target.value).value })}>
-          {OPTIMIZERS.map((o) => <option key={o} value={o}>{o === 'adam' ? 'Adam' : 'SGD, momentum 0.9'}</option>)}
-        </select>
-      </label>
-
-      <label className="field">
-        Learning rate
-        <select value={params.lr} onChange={(e) => p.onChange({ lr: coerce('lr', e.target.value).value })}>
-          {lrOptions.map((v) => <option key={v} value={v}>{v === 0 ? 'model default' : fmt(v)}</option>)}
-        </select>
-      </label>
-
-      <label className="field" title={comparing ? 'Comparing update rules: each panel has its own rule (below)' : 'How the class centers move each step: each source’s exact update (README, “The math”)'}>
-        Center update
-        <select value={params.update} disabled={comparing} onChange={(e) => p.onChange({ update: coerce('update', e.target.value).value })}>
-          {UPDATE_RULES.map((r) => <option key={r} value={r}>{RULE_LABELS[r]}</option>)}
-        </select>
-      </label>
-
-      <label className="field" title="Give every panel the same axes (the union of their data), to compare feature scales">
-        <input type="checkbox" checked={params.axes === 'shared'} onChange={(e) => p.onChange({ axes: e.target.checked ? 'shared' : 'own' })} />
-        Shared axes
-      </label>
-
-      <label className="field" title="Batch size (restarts); the model's default is 64 for the small presets, 128 for LeNet++">
-        Batch (restarts)
-        <select value={params.batch} disabled={p.disabled} onChange={(e) => p.onChange({ batch: coerce('batch', e.target.value).value })}>
-          {withCurrent(BATCH_CHOICES, params.batch).map((v) => <option key={v} value={v}>{v === 0 ? 'model default' : v}</option>)}
-        </select>
-      </label>
-
-      <label className="field" title="How many test digits are embedded and drawn in each panel (restarts)">
-        Probe points (restarts)
-        <select value={params.probe} disabled={p.disabled} onChange={(e) => p.onChange({ probe: coerce('probe', e.target.value).value })}>
-          {withCurrent(PROBE_CHOICES, params.probe).map((v) => <option key={v} value={v}>{v.toLocaleString('en-US')}</option>)}
-        </select>
-      </label>
-
-      <label className="field" title="Slow training down to watch it, independently of how often the plots redraw">
-        Speed
-        <select value={params.speed} onChange={(e) => p.onChange({ speed: coerce('speed', e.target.value).value })}>
-          {withCurrent(SPEED_CHOICES, params.speed).map((v) => <option key={v} value={v}>{v === 0 ? 'as fast as possible' : `≤ ${v} steps/s`}</option>)}
-        </select>
-      </label>
-
-      <GridControl params={params} disabled={p.disabled} onChange={p.onChange} />
-
-      <fieldset className="field" disabled={p.disabled || grid} title="One panel per checked rule, from the same init and batches, with the λ above (restarts)">
-        <legend>Compare update rules (restarts)</legend>
-        {UPDATE_RULES.map((r) => (
-          <label key={r}>
-            <input type="checkbox" checked={params.rules.includes(r)}
-              onChange={(e) => p.onChange({ rules: toggleRule(params.rules, params.update, r, e.target.checked) })} />
-            {RULE_NAMES[r]}
-          </label>
-        ))}
-      </fieldset>
-
-      <label className="field">
-        Model (restarts)
-        <select value={params.model} disabled={p.disabled} onChange={(e) => p.onChange({ model: coerce('model', e.target.value).value })}>
-          {MODEL_IDS.map((m) => <option key={m} value={m}>{MODEL_LABEL(m)}</option>)}
-        </select>
-      </label>
-
-      <label className="field">
-        Seed (restarts)
-        <input
-          type="number" min={PARAMS.seed.min} max={PARAMS.seed.max} step={1} defaultValue={params.seed} key={params.seed}
-          disabled={p.disabled}
-          onKeyDown={(e) => { if (e.key === 'Enter') (e.target as HTMLInputElement).blur(); }}
-          onBlur={(e) => {
-            const { value } = coerce('seed', e.target.value);
-            if (value !== params.seed) p.onChange({ seed: value });
-            else e.target.value = String(value);
-          }}
-        />
-      </label>
-
-      <button type="button" className="link" onClick={p.onPortPreset} title="SGD lr 0.001, momentum 0.9, weight decay 5e-4, λ = 1, α = 0.5 and the port's center update (c − α·Σ(c−x)/((1+n)·B)): still at chance after one epoch with LeNet++">
-        Use the PyTorch port's settings
-      </button>
     </section>
   );
 }

@@ -10,7 +10,7 @@ import type { RunHistory } from './history';
 import { PanelActions } from './PanelActions';
 import type { Snapshot } from './App';
 
-export type PanelLayout = 'full' | 'compact' | 'figure';
+export type PanelLayout = 'full' | 'compact' | 'phone' | 'figure';
 
 export interface PanelProps {
   run: RunId;
@@ -38,14 +38,15 @@ export interface PanelProps {
   /** Shared axes: the domain every panel fits; null = fit own data. */
   domain: Domain | null;
   dark: boolean;
-  /** The batch size in force (for samples/s). */
-  batch: number | null;
   /** This run's λ and center update rule (what tells it apart from the other runs). */
   setup: { lambda: number; update: import('../train/rules').CenterUpdateRule };
+  /** The batch size in force (for samples/s). */
+  batch: number | null;
   /** Where the panel's plot instance goes (the App's video recorder reads it). */
   scatterRef: { current: Scatter | null };
   /**
    * 'full': the pair; 'compact': small multiples (λ grid), a smaller plot and denser metrics;
+   * 'phone': half a phone screen wide, the charts folded and the buttons in a menu;
    * 'figure': the paper's figure, a bare square plot with its title, the buttons in a menu.
    */
   layout: PanelLayout;
@@ -60,6 +61,7 @@ export function Panel(props: PanelProps) {
   const headingId = `panel-${run}-title`;
   const { batch } = props;
   const figure = layout === 'figure';
+  const charts = <PanelCharts run={run} history={props.history} rev={props.historyRev} xMax={props.xMax} />;
 
   return (
     <section className={layout === 'full' ? 'panel' : `panel ${layout}`} role="region" aria-labelledby={headingId} data-run={run}>
@@ -88,7 +90,7 @@ export function Panel(props: PanelProps) {
       />
       {figure ? null : (
         <>
-          <PanelCharts run={run} history={props.history} rev={props.historyRev} xMax={props.xMax} />
+          {layout === 'phone' ? <details className="panel-fold"><summary>Charts</summary>{charts}</details> : charts}
           <dl className="metrics">
             <div><dt>λ</dt><dd>{m ? m.lambda : props.setup.lambda}</dd></div>
             <div><dt>softmax loss</dt><dd>{m && Number.isFinite(m.softmaxLoss) ? m.softmaxLoss.toFixed(3) : '–'}</dd></div>
@@ -106,7 +108,7 @@ export function Panel(props: PanelProps) {
       )}
       <PanelActions
         run={run} title={title} rule={rule} snapshot={snapshot} labels={labels} params={props.params} model={props.model}
-        setup={props.setup} scatterRef={props.scatterRef} onSave={props.onSave} onLoad={props.onLoad} menu={figure}
+        setup={props.setup} scatterRef={props.scatterRef} onSave={props.onSave} onLoad={props.onLoad} menu={figure || layout === 'phone'}
       />
     </section>
   );
