@@ -43,7 +43,7 @@ export default defineConfig(({ mode }) => ({
       input: {
         main: resolve(import.meta.dirname, 'index.html'),
         ...(mode === 'e2e'
-          ? { kernel: resolve(import.meta.dirname, 'e2e/harness/kernel.html'), train: resolve(import.meta.dirname, 'e2e/harness/train.html') }
+          ? { kernel: resolve(import.meta.dirname, 'e2e/harness/kernel.html'), train: resolve(import.meta.dirname, 'e2e/harness/train.html'), conv: resolve(import.meta.dirname, 'e2e/harness/conv.html') }
           : {}),
       },
     },

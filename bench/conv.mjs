@@ -1,0 +1,72 @@
+#!/usr/bin/env node
+/**
+ * Convolution-gradient kernels and CNN training steps on WebGPU, tfjs' kernels vs Flock's WGSL
+ * (src/train/convKernelsWebgpu.ts), through e2e/harness/conv.html (window.flockConv) in headless
+ * Chromium (not a test). Settings alternate within one page so both see the same machine load.
+ *
+ *   node bench/conv.mjs [--dist dist-e2e] [--json out.json] CALL...
+ *   CALL = method:arg,arg,… or method:[JSON args]   e.g.  profile:conv,64,tfjs   time:small,32,flock,3   kernelTime:… (JSON args)
+ *   default calls: profile conv/small (batch 64/32) both ways, then 3 alternations of 3 timed steps each.
+ *
+ * Kernel times need the adapter's timestamp queries: Chromium gets
+ * --enable-dawn-features=allow_unsafe_apis here (the e2e suite does not use it).
+ */
+import { createReadStream, existsSync, statSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:http';
+import { extname, resolve, sep } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { chromium } from 'playwright';
+import { browserPathOrExit, chromiumArgs } from '../scripts/find-browser.mjs';
+
+const repo = resolve(fileURLToPath(import.meta.url), '../..');
+const args = process.argv.slice(2);
+const opt = (name, dflt) => { const i = args.indexOf(name); if (i < 0) return dflt; const v = args[i + 1]; args.splice(i, 2); return v; };
+const root = resolve(opt('--dist', resolve(repo, 'dist-e2e')));
+const jsonOut = opt('--json', null);
+const page = 'e2e/harness/conv.html';
+if (!existsSync(resolve(root, page))) { console.error(`${resolve(root, page)} missing: npx vite build --mode e2e`); process.exit(1); }
+const parse = (c) => {
+  const i = c.indexOf(':');
+  const m = i < 0 ? c : c.slice(0, i);
+  const rest = i < 0 ? '' : c.slice(i + 1);
+  if (rest.startsWith('[')) return [m, JSON.parse(rest)]; // a JSON array of arguments
+  return [m, rest ? rest.split(',').map((a) => (/^-?[\d.]+$/.test(a) ? Number(a) : a)) : []];
+};
+let calls = args.map(parse);
+if (!calls.length) {
+  calls = [];
+  for (const k of ['tfjs', 'flock']) calls.push(['profile', ['conv', 64, k]], ['profile', ['small', 32, k]]);
+  for (let i = 0; i < 3; i++) for (const k of ['tfjs', 'flock']) calls.push(['time', ['conv', 64, k, 3]], ['time', ['small', 32, k, 3]]);
+}
+
+const TYPES = { '.html': 'text/html', '.js': 'text/javascript', '.css': 'text/css', '.json': 'application/json' };
+const server = createServer((req, res) => {
+  const path = decodeURIComponent(new URL(req.url, 'http://x').pathname);
+  const file = resolve(root, '.' + path.replace(/^\/flock\//, '/'));
+  if (!path.startsWith('/flock/') || !file.startsWith(root + sep) || !existsSync(file) || !statSync(file).isFile()) { res.writeHead(404).end(); return; }
+  res.writeHead(200, { 'Content-Type': TYPES[extname(file)] ?? 'application/octet-stream' });
+  createReadStream(file).pipe(res);
+});
+await new Promise((ok) => server.listen(0, '127.0.0.1', ok));
+const browser = await chromium.launch({ executablePath: browserPathOrExit(), args: [...chromiumArgs(true), '--enable-dawn-features=allow_unsafe_apis'] });
+const results = [];
+try {
+  const tab = await browser.newPage();
+  tab.on('console', (m) => { if (m.type() === 'error' || m.type() === 'warning') console.error(`[page ${m.type()}]`, m.text().slice(0, 400)); });
+  tab.on('pageerror', (e) => console.error('[pageerror]', e.message));
+  await tab.goto(`http://127.0.0.1:${server.address().port}/flock/${page}`);
+  await tab.waitForFunction(() => !!window.flockConv);
+  const info = await tab.evaluate(() => window.flockConv.init());
+  console.log('init', JSON.stringify(info));
+  if (info.backend !== 'webgpu') throw new Error('not on webgpu');
+  for (const [m, a] of calls) {
+    const t0 = Date.now();
+    const r = await tab.evaluate(([mm, aa]) => window.flockConv[mm](...aa), [m, a]);
+    results.push({ call: m, args: a, result: r });
+    console.log(`${m}(${a.join(',')}) [${((Date.now() - t0) / 1000).toFixed(1)} s]`, JSON.stringify(r));
+  }
+} finally {
+  if (jsonOut) writeFileSync(jsonOut, JSON.stringify(results, null, 1));
+  await browser.close();
+  server.close();
+}
