@@ -133,7 +133,7 @@ def main(argv=None) -> int:
         "date": _dt.datetime.now(_dt.timezone.utc).isoformat(timespec="seconds"),
         "model": args.model,
         "settings": {"optimizer": args.optimizer, "lr": args.lr, "lambda": args.lam, "alpha": args.alpha,
-                     "batch": args.batch, "seed": args.seed, "update": "eq4",
+                     "batch": args.batch, "seed": args.seed, "update": getattr(args, "update", "eq4"),
                      "weightDecay": R.WEIGHT_DECAY, "warmupSteps": args.warmup_steps},
         "probe": [int(v) for v in probe.tolist()],
         "runs": [{"id": "softmax", "lambda": 0}, {"id": "center", "lambda": args.lam}],
