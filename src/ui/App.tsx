@@ -22,6 +22,7 @@ import { FigureCaption } from './figure/FigureCaption';
 import { figureSvg } from './figure/figureSvg';
 import { CLASS_COLORS } from './scatter/ScatterView';
 import { ClassLegend } from './ClassLegend';
+import { Diagnostics } from './Diagnostics';
 import { NARROW, useMedia } from './useMedia';
 import { PanelRecorder, composePanels, recordingSupported } from './recorder';
 import type { Scatter } from './scatter/Scatter';
@@ -481,11 +482,14 @@ export function App() {
             domain={sharedDomain}
             dark={theme.dark}
             layout={figure ? 'figure' : phone ? 'phone' : grid ? 'compact' : 'full'}
-            batch={model ? params.batch || PRESETS[model.id].batch : null}
             ratioToBaseline={grid ? ratioTo(run, gridBaseline) : null}
           />
         ))}
       </main>
+      {figure ? null : (
+        <Diagnostics rows={runs.map((run) => ({ run, title: runTitle(run, params), snapshot: snaps[run] ?? null }))}
+          batch={model ? params.batch || PRESETS[model.id].batch : null} />
+      )}
       {figure ? (
         <FigureCaption
           caption={settingsCaption(params, model?.id ?? null, xMax)} highlight={highlight} onLegendClick={setHighlight}

@@ -40,8 +40,6 @@ export interface PanelProps {
   dark: boolean;
   /** This run's λ and center update rule (what tells it apart from the other runs). */
   setup: { lambda: number; update: import('../train/rules').CenterUpdateRule };
-  /** The batch size in force (for samples/s). */
-  batch: number | null;
   /** Where the panel's plot instance goes (the App's video recorder reads it). */
   scatterRef: { current: Scatter | null };
   /**
@@ -59,7 +57,6 @@ export function Panel(props: PanelProps) {
   const m = snapshot?.metrics;
   const tight = snapshot ? snapshot.compactness ?? (labels ? compactness(snapshot.points, labels) : NaN) : NaN;
   const headingId = `panel-${run}-title`;
-  const { batch } = props;
   const figure = layout === 'figure';
   const charts = <PanelCharts run={run} history={props.history} rev={props.historyRev} xMax={props.xMax} />;
 
@@ -98,11 +95,6 @@ export function Panel(props: PanelProps) {
             <div title={COMPACTNESS_TITLE}>
               <dt>compactness</dt><dd data-testid={`compactness-${run}`}>{Number.isFinite(tight) ? tight.toFixed(3) : '–'}</dd>
             </div>
-            <div><dt>steps/s</dt><dd data-testid={`steps-per-sec-${run}`}>{m ? m.stepsPerSec.toFixed(1) : '–'}</dd></div>
-            <div title={batch ? `steps/s × batch of ${batch}` : undefined}>
-              <dt>samples/s</dt><dd data-testid={`samples-per-sec-${run}`}>{m && batch ? Math.round(m.stepsPerSec * batch).toLocaleString('en-US') : '–'}</dd>
-            </div>
-            <div><dt>tensors</dt><dd data-testid={`tensors-${run}`}>{snapshot ? snapshot.numTensors : '–'}</dd></div>
           </dl>
         </>
       )}
