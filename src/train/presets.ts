@@ -8,7 +8,7 @@
  * paper's own code): that one has a PReLU slope per channel, a 3×3 stride-2 third pool, Xavier
  * init and zero-initialised biases without weight decay. The other presets are smaller networks of the same family.
  */
-import data from './presets.json';
+import data from './presets.json' with { type: 'json' };
 
 export type ModelId = 'tiny' | 'conv' | 'small' | 'lenetpp';
 export type OptimizerId = 'adam' | 'sgd';
