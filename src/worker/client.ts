@@ -1,5 +1,5 @@
 /** The UI side of the worker protocol: spawns the module worker (training, or replaying a recording) and types its messages. */
-import type { FromWorker, ToWorker } from './protocol';
+import { convKernelsFromUrl, type FromWorker, type ToWorker } from './protocol';
 
 export class TrainerClient {
   private readonly worker: Worker;
@@ -19,6 +19,8 @@ export class TrainerClient {
   }
 
   send(m: ToWorker): void {
+    // The page URL's ?kernels= flag rides along with init (the worker cannot see the page URL).
+    if (m.type === 'init' && m.kernels === undefined) m = { ...m, kernels: convKernelsFromUrl(globalThis.location?.search ?? '') };
     this.worker.postMessage(m);
   }
 

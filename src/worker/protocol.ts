@@ -72,11 +72,21 @@ export interface Checkpoint {
 /** What a fault is: the UI respawns the worker from the last checkpoint for all but 'diverged'. */
 export type FaultKind = 'device-lost' | 'crash' | 'hang';
 
+/** Convolution kernels on WebGPU: Flock's WGSL (src/train/convKernelsWebgpu.ts) or tfjs' own. */
+export type ConvKernelChoice = 'flock' | 'tfjs';
+
+/** The page URL's `kernels` flag (a developer switch for comparisons, not a control): 'tfjs' or the default 'flock'. */
+export function convKernelsFromUrl(search: string): ConvKernelChoice {
+  return new URLSearchParams(search).get('kernels') === 'tfjs' ? 'tfjs' : 'flock';
+}
+
 export type ToWorker =
   | {
       type: 'init'; session: number; dataBase: string; backend: 'auto' | BackendName; config: RunConfig; resume?: Checkpoint;
       /** The replay worker only: which preset's recording to play (public/recordings/<model>.json). */
       replay?: ModelId;
+      /** WebGPU: Flock's WGSL convolution kernels ('flock', the default) or tfjs' own ('tfjs'; page URL ?kernels=tfjs). */
+      kernels?: ConvKernelChoice;
     }
   | { type: 'train' }
   | { type: 'pause' }
@@ -128,6 +138,8 @@ export type FromWorker =
       probeImages: Uint8Array;
       /** Which implementation computes the center loss: the WGSL kernels or composed tfjs ops. */
       centerLoss: 'wgsl' | 'composed';
+      /** Which convolution kernels a WebGPU backend runs (absent on other backends and in replays). */
+      convKernels?: ConvKernelChoice;
       /** Set by the replay worker: what is being replayed (nothing trains in this tab then). */
       replay?: ReplayInfo;
     }

@@ -18,10 +18,11 @@ import { Run } from '../train/trainer';
 import { AUTO_PRESET, PRESETS, NUM_CLASSES, EMBED_DIM, type ModelId } from '../train/presets';
 import { centerLossFor, validateCenterLossKernels } from '../train/centerLossWebgpu';
 import { tuneWebgpu } from '../train/webgpuTuning';
+import { registerConvKernels, setConvKernels, tuneConvKernels, validateConvKernels } from '../train/convKernelsWebgpu';
 import { composedCenterLoss, type CenterLossOps } from '../train/centerLoss';
 import { SAVE_VERSION, SaveFileError, artifactsFromJson, decodeRun, encodeRun } from '../train/savefile';
 import type { WebGPUBackend } from '@tensorflow/tfjs-backend-webgpu';
-import type { BackendName, Checkpoint, FromWorker, RunConfig, RunId, RunResume, ToWorker } from './protocol';
+import type { BackendName, Checkpoint, ConvKernelChoice, FromWorker, RunConfig, RunId, RunResume, ToWorker } from './protocol';
 import { activeRuns, runSetup } from './protocol';
 
 declare const self: DedicatedWorkerGlobalScope;
@@ -51,6 +52,8 @@ let probeLabels = new Uint8Array(0);
 let probeIdx: Int32Array = new Int32Array(0);
 let config: RunConfig | null = null;
 let lossOps: CenterLossOps = composedCenterLoss;
+/** Which convolution kernels WebGPU runs (undefined on other backends). */
+let convKernels: ConvKernelChoice | undefined;
 let model: ModelId = 'tiny';
 let modelReason: string | undefined;
 let runs: Partial<Record<RunId, Run>> | null = null;
@@ -193,9 +196,15 @@ function buildRuns(c: RunConfig): void {
 async function init(m: Extract<ToWorker, { type: 'init' }>): Promise<void> {
   session = requested = m.session;
   const { adapter, reason } = await pickBackend(m.backend);
+  convKernels = undefined;
+  let convCheck: Promise<void> = Promise.resolve();
   if (backend === 'webgpu') {
     watchDevice();
     tuneWebgpu(software);
+    registerConvKernels();
+    tuneConvKernels(software);
+    convKernels = m.kernels === 'tfjs' ? 'tfjs' : 'flock';
+    setConvKernels(convKernels === 'flock');
   }
   lossOps = centerLossFor(backend);
   if (lossOps.id === 'wgsl') {
@@ -206,7 +215,17 @@ async function init(m: Extract<ToWorker, { type: 'init' }>): Promise<void> {
       post({ type: 'error', session, fatal: false, message: `The WebGPU center-loss kernel failed its self-check, so composed ops are used instead (${e instanceof Error ? e.message : e}).` });
     }
   }
+  // The conv kernels' self-check (after the center-loss one: WebGPU error scopes are a stack) compiles
+  // its programs while the data downloads; awaited before the first step.
+  if (convKernels === 'flock') {
+    convCheck = validateConvKernels().catch((e: unknown) => {
+      convKernels = 'tfjs';
+      setConvKernels(false);
+      post({ type: 'error', session, fatal: false, message: `The WebGPU convolution kernels failed their self-check, so tfjs' own are used instead (${e instanceof Error ? e.message : e}).` });
+    });
+  }
   data = await loadMnist(m.dataBase, (p) => post({ type: 'progress', session: requested, file: p.file, loaded: p.overallLoaded, total: p.overallTotal }));
+  await convCheck;
   config = m.config;
   buildProbe(config.probe);
   buildRuns(config);
@@ -231,7 +250,7 @@ function postReady(): void {
   post({
     // What the UI needs whatever session it is in (the probe set is rebuilt and re-sent when its size changes).
     type: 'ready', session: requested, backend, adapter: readyInfo.adapter, software, fallbackReason: readyInfo.fallbackReason,
-    model, modelReason, probeLabels: labelsCopy, probeSize: probeIdx.length, centerLoss: lossOps.id, probeImages,
+    model, modelReason, probeLabels: labelsCopy, probeSize: probeIdx.length, centerLoss: lossOps.id, convKernels, probeImages,
   }, [probeImages.buffer, labelsCopy.buffer]);
 }
 
