@@ -121,6 +121,12 @@ test.describe.serial('Flock on WebGPU', () => {
       .toBeGreaterThanOrEqual(TRAIN_STEPS);
     await page.getByRole('button', { name: 'Pause' }).click();
     await expect(page.getByRole('button', { name: 'Train' })).toBeVisible();
+    // Wait for the snapshot that Pause asks for, so both exports and the readout are of one step.
+    await expect.poll(async () => {
+      const before = (await steps(page)).join();
+      await page.waitForTimeout(1500);
+      return before === (await steps(page)).join();
+    }, { timeout: 60_000 }).toBe(true);
     const exported: Record<string, Exported> = {};
     for (const name of ['Softmax only', 'Softmax + center loss']) {
       const region = page.getByRole('region', { name, exact: true });

@@ -59,14 +59,23 @@ test.describe.serial('λ grid', () => {
       expect(sps, r).toBeGreaterThan(0);
       expect(Math.abs((await num(page, `samples-per-sec-${r}`)) - sps * 32)).toBeLessThanOrEqual(0.05 * 32 + 1); // ?batch=32
     }
-    // Each panel's spread relative to the λ = 0 panel, recomputed from their exported embeddings.
+    // Each panel's spread relative to the λ = 0 panel, recomputed from their exported embeddings
+    // (once the snapshot that Pause asks for has arrived, so every export is of the same step).
+    await expect.poll(async () => {
+      const before = (await gridSteps(page)).join();
+      await page.waitForTimeout(1500);
+      return before === (await gridSteps(page)).join();
+    }, { timeout: 60_000 }).toBe(true);
     const spread: Record<string, number> = {};
+    const steps = new Set<number>();
     for (const name of ['λ = 0 (softmax only)', 'λ = 0.01', 'λ = 1']) {
       const region = page.getByRole('region', { name, exact: true });
       const [d] = await Promise.all([page.waitForEvent('download'), region.getByRole('button', { name: 'Export embeddings' }).click()]);
-      const doc = JSON.parse(await readFile(await d.path(), 'utf8')) as { run: string; labels: number[]; points: [number, number][] };
+      const doc = JSON.parse(await readFile(await d.path(), 'utf8')) as { run: string; step: number; labels: number[]; points: [number, number][] };
       spread[doc.run] = compactness(doc.points.flat(), doc.labels);
+      steps.add(doc.step);
     }
+    expect(steps.size).toBe(1); // one step in every export
     await expect(page.getByTestId('ratio-grid0')).toHaveCount(0); // the baseline itself
     for (const r of ['grid1', 'grid2']) {
       const shown = Number((await page.getByTestId(`ratio-${r}`).textContent())!.replace(/×.*/, ''));

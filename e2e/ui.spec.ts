@@ -10,6 +10,10 @@ import { serveStatic } from './serve';
 import { chromiumArgs, executablePath } from './browser';
 import { stepOf } from './readout';
 import { parseQuery } from '../src/state/params';
+import presetsFile from '../src/train/presets.json' with { type: 'json' };
+
+/** The tiny preset's batch size, as the app reads it (presets.json). */
+const TINY_BATCH = presetsFile.presets.tiny.batch;
 
 const ROOT = resolve(import.meta.dirname, '../dist-e2e');
 const ARTIFACTS = resolve(import.meta.dirname, 'artifacts');
@@ -104,7 +108,7 @@ test.describe.serial('Flock UI', () => {
       const sps = Number(await page.getByTestId(`steps-per-sec-${run}`).textContent());
       const sams = Number((await page.getByTestId(`samples-per-sec-${run}`).textContent())?.replace(/,/g, ''));
       expect(sps).toBeGreaterThan(0);
-      expect(Math.abs(sams - sps * 64)).toBeLessThanOrEqual(0.05 * 64 + 1); // tiny preset: batch 64
+      expect(Math.abs(sams - sps * TINY_BATCH)).toBeLessThanOrEqual(0.05 * TINY_BATCH + 1); // the tiny preset's own batch
     }
     await expect(page.locator('[title^="Compactness: mean distance"]').first()).toBeAttached();
   });
