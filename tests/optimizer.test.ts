@@ -146,3 +146,24 @@ describe('Adam with tiny gradients (|g| ≈ 1e-7): ε outside the bias correctio
     run.dispose();
   });
 });
+
+describe('learning-rate warm-up (presets.json warmupSteps W): lr_t = lr·min(1, (t+1)/W)', () => {
+  it('steps t = 0…4 with W = 4 equal steps taken at lr·1/4, 2/4, 3/4, 1, 1 set by hand', async () => {
+    for (const optimizer of ['adam', 'sgd'] as const) {
+      const lr = 0.02;
+      const mk = (id: string, hyper: { lr: number; warmupSteps?: number }) =>
+        new Run(id, PRESETS.tiny, initialWeights(PRESETS.tiny, 5), c0, { optimizer, lambda: 0.3, alpha: 0.5, update: 'eq4', ...hyper }, composedCenterLoss);
+      const warm = mk(`w-${optimizer}`, { lr, warmupSteps: 4 });
+      const hand = mk(`h-${optimizer}`, { lr });
+      const factors = [0.25, 0.5, 0.75, 1, 1];
+      for (let t = 0; t < factors.length; t++) {
+        const { x, y } = batch(100 + t);
+        hand.hyper = { ...hand.hyper, lr: lr * factors[t] };
+        tf.dispose([warm.trainStep(x, y), hand.trainStep(x, y), x, y]);
+        expectWithin(`${optimizer} step ${t}`, await flat(warm), await flat(hand));
+      }
+      warm.dispose();
+      hand.dispose();
+    }
+  });
+});

@@ -4,7 +4,7 @@
  *
  * Per step (PyTorch semantics for the optimisers, the chosen source's rule for the centers):
  *   total = CE(softmax(W·x), y) + λ·L_C(x, y, c)         x = embed(image), ∂L_C/∂x given explicitly (Eq. 3)
- *   lr_t = lr · 0.8^⌊epoch/20⌋                            (as in the port)
+ *   lr_t = lr · 0.8^⌊epoch/20⌋ · min(1, (t+1)/W)          (as in the port; W = the preset's warm-up, t = steps taken)
  *   g ← ∇total + wd·w                                     (L2 weight decay on every parameter, both optimisers,
  *                                                          as torch.optim.SGD/Adam(weight_decay=5e-4))
  *   SGD:  m ← μ·m + g;  w ← w − lr_t·m                    (torch.optim.SGD, dampening 0, no Nesterov)
@@ -16,7 +16,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { centerStep, type CenterLossOps, type CenterUpdateRule } from './centerLoss';
 import { Net, type WeightSpec } from './model';
-import { MOMENTUM, NUM_CLASSES, WEIGHT_DECAY, type ModelPreset } from './presets';
+import { MOMENTUM, NUM_CLASSES, WEIGHT_DECAY, warmupLr, type ModelPreset } from './presets';
 
 export type OptimizerId = 'sgd' | 'adam';
 export const ADAM_BETA1 = 0.9;
@@ -32,6 +32,8 @@ export interface RunHyper {
   update: CenterUpdateRule;
   momentum?: number;
   weightDecay?: number;
+  /** Linear learning-rate warm-up over this many of the run's first steps (presets.json warmupSteps); 0 or absent = none. */
+  warmupSteps?: number;
 }
 
 /** Everything needed to resume a run exactly: weights, optimiser state, centers, step. Plain arrays, transferable. */
@@ -97,7 +99,7 @@ export class Run {
       parts = tf.keep(tf.stack([ce, lc]) as tf.Tensor1D);
       return h.lambda === 0 ? ce : tf.add(ce, tf.mul(lc, h.lambda));
     }, this.net.vars);
-    const lr = h.lr * 0.8 ** Math.floor(epoch / 20);
+    const lr = warmupLr(h.lr * 0.8 ** Math.floor(epoch / 20), this.step, h.warmupSteps ?? 0);
     const wd = h.weightDecay ?? WEIGHT_DECAY;
     const adam = h.optimizer === 'adam';
     if ((h.optimizer ?? 'sgd') !== this.bufferOwner) {

@@ -19,8 +19,10 @@ import { AUTO_PRESET, PRESETS, NUM_CLASSES, EMBED_DIM, type ModelId } from '../t
 import { centerLossFor, validateCenterLossKernels } from '../train/centerLossWebgpu';
 import { tuneWebgpu } from '../train/webgpuTuning';
 import { registerConvKernels, setConvKernels, tuneConvKernels, validateConvKernels } from '../train/convKernelsWebgpu';
+import { precompilePipelines } from '../train/warmup';
 import { composedCenterLoss, type CenterLossOps } from '../train/centerLoss';
 import { SAVE_VERSION, SaveFileError, artifactsFromJson, decodeRun, encodeRun } from '../train/savefile';
+import { embedDigit } from '../train/embedDigit';
 import type { WebGPUBackend } from '@tensorflow/tfjs-backend-webgpu';
 import type { BackendName, Checkpoint, ConvKernelChoice, FromWorker, RunConfig, RunId, RunResume, ToWorker } from './protocol';
 import { activeRuns, runSetup } from './protocol';
@@ -66,6 +68,9 @@ let lastCheckpoint = 0;
 let diverged: Partial<Record<RunId, boolean>> = {};
 let lastLosses: Partial<Record<RunId, [number, number]>> = {};
 let lastAccuracy: Partial<Record<RunId, number>> = {};
+/** The digit drawn on the pad (re-embedded after every snapshot), and whether an embedding of it is queued. */
+let drawing: { id: number; pixels: Float32Array } | null = null;
+let embedQueued = false;
 /** What 'ready' reports besides the probe set (kept, since a probe-size reset posts 'ready' again). */
 let readyInfo: { adapter: string; fallbackReason?: string } = { adapter: '' };
 
@@ -151,7 +156,14 @@ function lrFor(lr: number): number {
 
 /** A run's hyper-parameters under config `c`: shared optimiser settings plus its own λ and update rule. */
 function hyperOf(id: RunId, c: RunConfig) {
-  return { optimizer: c.optimizer, lr: lrFor(c.lr), alpha: c.alpha, ...runSetup(id, c) };
+  // The preset's lr warm-up applies to Adam (as in the PyTorch reference); the port's SGD settings have none.
+  const warmupSteps = c.optimizer === 'adam' ? PRESETS[model].warmupSteps : 0;
+  return { optimizer: c.optimizer, lr: lrFor(c.lr), alpha: c.alpha, warmupSteps, ...runSetup(id, c) };
+}
+
+/** Probe digits embedded per dispatch (fewer for the CNNs). */
+function probeChunk(): number {
+  return PRESETS[model].stages.length ? 100 : 500;
 }
 
 /** The batch size in force: 0 stands for the model preset's. */
@@ -224,8 +236,17 @@ async function init(m: Extract<ToWorker, { type: 'init' }>): Promise<void> {
       post({ type: 'error', session, fatal: false, message: `The WebGPU convolution kernels failed their self-check, so tfjs' own are used instead (${e instanceof Error ? e.message : e}).` });
     });
   }
+  // WebGPU: compile the probe's and the training step's pipelines while the data downloads (they
+  // would otherwise compile, one after another, before the first embedding frame and the first step).
+  let warm: Promise<unknown> = Promise.resolve();
+  if (backend === 'webgpu') {
+    resolveModel(m.config.model);
+    warm = precompilePipelines(PRESETS[model], batchFor(m.config), probeChunk(), hyperOf('center', m.config), lossOps)
+      .catch((e: unknown) => console.warn(`pipeline warm-up failed (the pipelines compile on first use instead): ${e instanceof Error ? e.message : e}`));
+  }
   data = await loadMnist(m.dataBase, (p) => post({ type: 'progress', session: requested, file: p.file, loaded: p.overallLoaded, total: p.overallTotal }));
   await convCheck;
+  await warm;
   config = m.config;
   buildProbe(config.probe);
   buildRuns(config);
@@ -346,6 +367,16 @@ async function loadRun(id: RunId, files: File[]): Promise<void> {
   await snapshot();
 }
 
+/** Embeds the drawn digit with every run's current weights and posts where each run puts it. */
+async function embedDrawing(): Promise<void> {
+  const d = drawing;
+  if (!d || !runs || requested !== session) return;
+  const live = ids.filter((id) => runs![id] && !diverged[id]);
+  const results = await Promise.all(live.map(async (id) => [id, await embedDigit(runs![id]!, d.pixels)] as const));
+  if (requested !== session || drawing?.id !== d.id) return; // reset, cleared or redrawn meanwhile
+  post({ type: 'embedded', session, id: d.id, runs: Object.fromEntries(results) });
+}
+
 async function snapshot(): Promise<void> {
   if (!runs || !probeX) return;
   const t0 = performance.now();
@@ -360,7 +391,7 @@ async function snapshot(): Promise<void> {
   const cancelled = () => requested !== session; // a reset is waiting: drop this snapshot rather than finish it
   const results = await Promise.all(ids.map(async (id) => {
     const run = runs![id]!;
-    const [probe, centers] = await Promise.all([run.probe(probeX!, probeLabels, PRESETS[model].stages.length ? 100 : 500, cancelled), run.centersData()]);
+    const [probe, centers] = await Promise.all([run.probe(probeX!, probeLabels, probeChunk(), cancelled), run.centersData()]);
     return { id, run, probe: probe!, centers };
   }));
   if (cancelled() || results.some((r) => !r.probe)) return;
@@ -379,6 +410,8 @@ async function snapshot(): Promise<void> {
       points: probe.points, centers, predictions: probe.predictions, numTensors, probeEvery,
     }, [probe.points.buffer, centers.buffer, probe.predictions.buffer]);
   }
+  // The drawn digit follows the runs: embedded with the same weights as the probe points just posted.
+  await embedDrawing();
   const dt = performance.now() - t0;
   probeMs = probeMs ? 0.7 * probeMs + 0.3 * dt : dt;
   if (pairMs > 0) probeEvery = Math.max(1, Math.min(500, Math.ceil(probeMs / (PROBE_BUDGET * pairMs))));
@@ -494,6 +527,14 @@ self.onmessage = (e: MessageEvent<ToWorker>) => {
       });
       break;
     }
+    case 'embed':
+      // Only the newest drawing matters: one embedding queued at a time, reading `drawing` when it runs.
+      drawing = m.pixels ? { id: m.id, pixels: m.pixels } : null;
+      if (drawing && !embedQueued) {
+        embedQueued = true;
+        enqueue(async () => { embedQueued = false; await embedDrawing(); });
+      }
+      break;
     case 'debug':
       if (import.meta.env.MODE !== 'e2e') break; // test hooks exist only in the e2e build
       if (m.action === 'lose-device') (tf.backend() as WebGPUBackend).device?.destroy();
