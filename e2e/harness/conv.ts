@@ -17,6 +17,7 @@ import { Run } from '../../src/train/trainer';
 import { mulberry32 } from '../../src/data/batcher';
 import { initialWeights } from '../../src/train/model';
 import { PRESETS, type ModelId } from '../../src/train/presets';
+import { precompilePipelines } from '../../src/train/warmup';
 
 export type KernelSet = 'flock' | 'tfjs';
 export interface ConvInit { backend: string; software: boolean; adapter: Record<string, string>; timestamps: boolean; error?: string }
@@ -55,6 +56,10 @@ export interface FlockConvApi {
   time(model: ModelId, batch: number, kernels: KernelSet, n: number, warmup?: number): Promise<StepTimes>;
   /** Wall ms of one call (median of n) for each kernel set: the filter gradient, the input gradient (through tf.grad) or the forward conv. */
   kernelTime(x: number[], filter: number[], n: number, op?: 'filter' | 'input' | 'forward'): Promise<Record<KernelSet, number>>;
+  /** Compiles the probe's pipelines in compile-only mode (src/train/warmup.ts). */
+  warm(model: ModelId, chunk: number, what?: 'probe' | 'train', batch?: number): Promise<{ ms: number; pipelines: number }>;
+  /** Wall ms of embedding `chunk` digits, n times (the first includes any compiles). */
+  timeProbe(model: ModelId, chunk: number, n: number): Promise<number[]>;
   /** Overrides the filter gradient's tuning (null: the hardware tuning; 'software' / 'gpu': the presets). */
   setTuning(t: Partial<FilterGradTuning> | null | 'software' | 'gpu'): void;
 }
@@ -193,6 +198,25 @@ const api: FlockConvApi = {
   },
 
   setTuning: (t) => (t === 'software' || t === 'gpu' ? tuneConvKernels(t === 'software') : setFilterGradTuning(t)),
+
+  warm: (model, chunk, what = 'probe', batch = 64) => precompilePipelines(PRESETS[model], batch, chunk,
+    { optimizer: 'adam', lr: PRESETS[model].lr, lambda: 0.3, alpha: 0.5, update: 'eq4' }, centerLossFor('webgpu'), what),
+
+  async timeProbe(model, chunk, n) {
+    const run = makeRun(model);
+    const x = tf.randomNormal([chunk, 784]) as tf.Tensor2D;
+    const ms: number[] = [];
+    for (let i = 0; i < n; i++) {
+      const t0 = performance.now();
+      const [f, p] = tf.tidy(() => { const f = run.net.embed(x); return [f, tf.argMax(run.net.logits(f), 1)]; });
+      await Promise.all([f.data(), p.data()]);
+      tf.dispose([f, p]);
+      ms.push(performance.now() - t0);
+    }
+    tf.dispose(x);
+    run.dispose();
+    return ms;
+  },
 
   layers: (model, batch) => presetConvLayers(PRESETS[model].stages, batch),
 

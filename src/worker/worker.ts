@@ -236,12 +236,16 @@ async function init(m: Extract<ToWorker, { type: 'init' }>): Promise<void> {
       post({ type: 'error', session, fatal: false, message: `The WebGPU convolution kernels failed their self-check, so tfjs' own are used instead (${e instanceof Error ? e.message : e}).` });
     });
   }
-  // WebGPU: compile the probe's and the training step's pipelines while the data downloads (they
-  // would otherwise compile, one after another, before the first embedding frame and the first step).
+  // WebGPU: compile the probe's pipelines while the data downloads (they would otherwise compile one
+  // after another before the first embedding frame). The training step's compile on first use.
   let warm: Promise<unknown> = Promise.resolve();
   if (backend === 'webgpu') {
     resolveModel(m.config.model);
-    warm = precompilePipelines(PRESETS[model], batchFor(m.config), probeChunk(), hyperOf('center', m.config), lossOps)
+    // After the conv self-check: until it resolves, a pipeline the warm-up shares with another tfjs
+    // call is still a promise in tfjs' cache, and that call would throw.
+    const preset = PRESETS[model];
+    const hyper = hyperOf('center', m.config);
+    warm = convCheck.then(() => precompilePipelines(preset, batchFor(m.config), probeChunk(), hyper, lossOps))
       .catch((e: unknown) => console.warn(`pipeline warm-up failed (the pipelines compile on first use instead): ${e instanceof Error ? e.message : e}`));
   }
   data = await loadMnist(m.dataBase, (p) => post({ type: 'progress', session: requested, file: p.file, loaded: p.overallLoaded, total: p.overallTotal }));
