@@ -7,10 +7,11 @@ import type { ReplayInfo } from '../worker/protocol';
 import { formatDuration } from './ContrastReadout';
 
 /**
- * Seconds per training step of the CNN preset on machines without a real GPU, from the benchmark
- * (bench/results/latest.md, 2-core VM): ≈ 14 s on WebGL and ≈ 38 s on SwiftShader WebGPU.
+ * Seconds per training step of the CNN preset (LeNet++ 8/16/32, batch 128) where the GPU is computed on
+ * the CPU, measured on a 2-core VM: ≈ 6 s on SwiftShader WebGPU with Flock's conv kernels
+ * (bench/results/conv-kernels.md), ≈ 14 s on WebGL and ≈ 24 s on the CPU backend (bench/results/latest.md).
  */
-const SOFTWARE_SECONDS_PER_STEP = { low: 14, high: 38 };
+const SOFTWARE_SECONDS_PER_STEP = { low: 6, high: 24 };
 
 /** The median of the preset's measured steps-to-picture, or null when it never formed there. */
 function typicalStepsToPicture(preset: ModelPreset): number | null {
