@@ -26,6 +26,8 @@ import { Diagnostics } from './Diagnostics';
 import { NARROW, useMedia } from './useMedia';
 import { PanelRecorder, composePanels, recordingSupported } from './recorder';
 import type { Scatter } from './scatter/Scatter';
+import type { DigitEmbedding } from '../train/embedDigit';
+import { DrawPad } from './draw/DrawPad';
 
 export interface Snapshot {
   metrics: RunMetrics;
@@ -116,6 +118,11 @@ export function App() {
   const snapsRef = useRef(snaps);
   snapsRef.current = snaps;
   const modelRef = useRef<ModelId | null>(null);
+  // The digit drawn on the pad (what a respawned worker is sent again), the ids of drawings (every change
+  // is a new id; 'embedded' answers older than the last Clear are dropped), and where each run puts it.
+  const drawn = useRef<{ id: number; pixels: Float32Array } | null>(null);
+  const digitIds = useRef({ last: 0, cleared: 0 });
+  const [digit, setDigit] = useState<{ id: number; runs: Partial<Record<RunId, DigitEmbedding>> } | null>(null);
   modelRef.current = model?.id ?? null;
 
   // One worker per mount (StrictMode mounts twice in development: the first is terminated).
@@ -183,7 +190,14 @@ export function App() {
           setPhase({ kind: 'ready' });
           if (resumeTraining) c.send({ type: 'train' });
           resumeTraining = false;
+          if (drawn.current && !m.replay) c.send({ type: 'embed', ...drawn.current }); // a respawned worker
           break;
+        case 'embedded': {
+          if (!drawn.current || m.id <= digitIds.current.cleared) break;
+          const runs = m.runs;
+          setDigit((d) => (d && d.id > m.id ? d : { id: m.id, runs }));
+          break;
+        }
         case 'status':
           setTraining(m.training);
           setModel({ id: m.model, reason: m.modelReason });
@@ -232,6 +246,14 @@ export function App() {
   }, [params]);
 
   const send = useCallback((m: Parameters<TrainerClient['send']>[0]) => client.current?.send(m), []);
+
+  /** The pad's 28×28 image changed (null: cleared): the worker embeds it for every run. */
+  const onDigit = useCallback((pixels: Float32Array | null) => {
+    const id = ++digitIds.current.last;
+    drawn.current = pixels ? { id, pixels } : null;
+    if (!pixels) { digitIds.current.cleared = id; setDigit(null); }
+    send({ type: 'embed', id, pixels });
+  }, [send]);
 
   /** The furthest step any panel shows (for file names and captions). */
   const latestStep = () => Math.max(0, ...Object.values(snapsRef.current).map((x) => x?.metrics.step ?? 0));
@@ -318,6 +340,7 @@ export function App() {
     histories.clear();
     contrastLog.clear();
     setSnaps({});
+    setDigit(null); // the worker embeds the drawing again after the new runs' first snapshot
     setTraining(false);
     send({ type: 'reset', session: session.current, config: configOf(p) });
   }, [send, histories, contrastLog]);
@@ -333,6 +356,8 @@ export function App() {
       histories.clear();
       contrastLog.clear();
       setSnaps({});
+      setDigit(null);
+      drawn.current = null; // the pad is hidden during a replay, and starts empty again after it
       setReady(null);
       setTraining(false);
       setParams(next);
@@ -353,7 +378,8 @@ export function App() {
     onChange: change,
     onTrain: () => {
       wantTraining.current = !training;
-      if (!training) contrastLog.startClock(performance.now());
+      // Time-to-picture is wall-clock of training in this tab: a replayed recording has none.
+      if (!training && !ready?.replay) contrastLog.startClock(performance.now());
       send({ type: training ? 'pause' : 'train' });
     },
     onStep: () => send({ type: 'step' }),
@@ -457,6 +483,7 @@ export function App() {
       ) : null}
 
       {phone ? <ClassLegend highlight={highlight} onChange={setHighlight} /> : null}
+      <div className={figure || phone ? 'workspace stacked' : 'workspace'}>
       <main className={figure ? 'panels figure' : phone ? 'panels phone' : grid ? 'panels grid' : 'panels'} data-testid="panels">
         {runs.map((run) => (
           <Panel
@@ -483,9 +510,12 @@ export function App() {
             dark={theme.dark}
             layout={figure ? 'figure' : phone ? 'phone' : grid ? 'compact' : 'full'}
             ratioToBaseline={grid ? ratioTo(run, gridBaseline) : null}
+            digit={digit?.runs[run] ?? null}
           />
         ))}
       </main>
+      {ready && !ready.replay && phase.kind === 'ready' ? <DrawPad onDigit={onDigit} /> : null}
+      </div>
       {figure ? null : (
         <Diagnostics rows={runs.map((run) => ({ run, title: runTitle(run, params), snapshot: snaps[run] ?? null }))}
           batch={model ? params.batch || PRESETS[model.id].batch : null} />

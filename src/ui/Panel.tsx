@@ -9,6 +9,8 @@ import { PanelCharts, COMPACTNESS_TITLE } from './charts/PanelCharts';
 import type { RunHistory } from './history';
 import { PanelActions } from './PanelActions';
 import type { Snapshot } from './App';
+import type { DigitEmbedding } from '../train/embedDigit';
+import { DigitReadout } from './draw/DigitReadout';
 
 export type PanelLayout = 'full' | 'compact' | 'phone' | 'figure';
 
@@ -50,6 +52,8 @@ export interface PanelProps {
   layout: PanelLayout;
   /** In the λ grid: this panel's compactness ÷ the λ = 0 panel's (null for that panel, or without one). */
   ratioToBaseline: number | null;
+  /** Where this run puts the digit drawn on the pad (null: nothing drawn). */
+  digit: DigitEmbedding | null;
 }
 
 export function Panel(props: PanelProps) {
@@ -73,6 +77,7 @@ export function Panel(props: PanelProps) {
             {props.ratioToBaseline.toFixed(2)}× the spread of λ = 0
           </p>
         ) : null}
+        {props.digit ? <DigitReadout digit={props.digit} brief={figure || layout === 'phone'} /> : null}
       </header>
       {m?.diverged ? (
         <div className="banner error" role="alert" data-testid={`diverged-${run}`}>
@@ -83,7 +88,7 @@ export function Panel(props: PanelProps) {
       <ScatterView
         showTitle={false} title={title} labels={labels} points={snapshot?.points ?? null} centers={snapshot?.centers ?? null}
         predictions={snapshot?.predictions ?? null} images={props.images} domain={props.domain} dark={props.dark}
-        highlight={highlight} onLegendClick={onLegendClick} apiRef={props.scatterRef} hookId={run}
+        highlight={highlight} onLegendClick={onLegendClick} apiRef={props.scatterRef} hookId={run} marker={props.digit?.point ?? null}
       />
       {figure ? null : (
         <>

@@ -7,6 +7,7 @@ import type { CenterUpdateRule } from '../train/centerLoss';
 import type { OptimizerId, RunCheckpoint } from '../train/trainer';
 import type { BatcherState } from '../data/batcher';
 import type { ModelId } from '../train/presets';
+import type { DigitEmbedding } from '../train/embedDigit';
 
 /**
  * 'softmax' (λ = 0) and 'center' (the user's λ and update rule); when comparing update rules,
@@ -99,6 +100,11 @@ export type ToWorker =
   | { type: 'save'; run: RunId; name: string }
   /** Resume one run from a saved pair (the files the user picked; answered with 'loaded' or an error). */
   | { type: 'load'; run: RunId; files: File[] }
+  /**
+   * The digit drawn on the pad: 784 ink intensities 0..1 (MNIST bytes / 255), or null once it is cleared.
+   * Answered with 'embedded' for every run, and again after every snapshot while a drawing exists.
+   */
+  | { type: 'embed'; id: number; pixels: Float32Array | null }
   /** Test hooks, honoured only in the e2e build. */
   | { type: 'debug'; action: 'lose-device' | 'crash' | 'hang' | 'poison'; run?: RunId };
 
@@ -164,4 +170,6 @@ export type FromWorker =
   | { type: 'checkpoint'; session: number; checkpoint: Checkpoint; step: number }
   | { type: 'rolledback'; session: number; run: RunId; step: number }
   | { type: 'saved'; session: number; run: RunId; name: string; json: string; weights: ArrayBuffer }
-  | { type: 'loaded'; session: number; run: RunId; step: number; file: string; lambda: number };
+  | { type: 'loaded'; session: number; run: RunId; step: number; file: string; lambda: number }
+  /** Where every run puts the drawn digit `id` (the 'embed' it answers), with the weights of the latest snapshot. */
+  | { type: 'embedded'; session: number; id: number; runs: Partial<Record<RunId, DigitEmbedding>> };

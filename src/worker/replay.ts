@@ -131,6 +131,9 @@ class ReplayHost {
         case 'save': case 'load': case 'rollback':
           post({ type: 'error', session: this.session, fatal: false, message: 'This is a recorded run: there are no weights to save, load or roll back. Train live to do that.' });
           return;
+        case 'embed': // the UI hides the draw pad during a replay; this answers anything that sends one anyway
+          if (m.pixels) post({ type: 'error', session: this.session, fatal: false, message: 'A recorded run cannot embed new digits: its weights were not recorded. Train live to draw a digit.' });
+          return;
         default: return; // 'set' and test hooks: a recording cannot change
       }
     }).catch((err: unknown) => {

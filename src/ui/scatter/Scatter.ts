@@ -68,6 +68,8 @@ export interface ScatterProps {
    * Switching between shared and own refits at once and drops any zoom.
    */
   domain?: Domain | null;
+  /** A marked point (the digit drawn on the pad), drawn as a star over everything; null = none. */
+  marker?: readonly [number, number] | null;
 }
 
 export interface ScatterOptions {
@@ -182,6 +184,8 @@ export class Scatter {
   private readonly zoomBehavior: ZoomBehavior<SVGRectElement, unknown>;
   private centerEls: { g: SVGGElement }[] = [];
   private readonly hoverRing: Selection<SVGCircleElement, unknown, null, undefined>;
+  private readonly markerEl: SVGPathElement;
+  private marker: readonly [number, number] | null = null;
   private readonly tooltip: PointTooltip;
 
   // lifecycle
@@ -309,6 +313,9 @@ export class Scatter {
     this.zoomRect = this.inner.append('rect').attr('class', 'scatter-zoom');
     this.gCenters = this.inner.append('g').attr('class', 'scatter-centers').attr('clip-path', `url(#${clipId})`);
     this.hoverRing = this.inner.append('circle').attr('class', 'scatter-hover').attr('r', 5).style('display', 'none');
+    // In a clipped group: a clip-path on the moved path itself would move with it.
+    this.markerEl = this.inner.append('g').attr('clip-path', `url(#${clipId})`).append('path').attr('class', 'scatter-marker')
+      .attr('d', starPath(9, 4)).style('display', 'none').node()!;
 
     // Tooltip: a sibling of the plot (the plot is role="img", whose content is presentational).
     this.tooltip = new PointTooltip(doc, `scatter-tooltip-${id}`);
@@ -373,6 +380,7 @@ export class Scatter {
       this.highlight = validClass(p.highlight);
     }
 
+    this.marker = p.marker ?? null;
     let dataChanged = false;
     if (p.points !== this.points.target) {
       this.points.set(p.points, now);
@@ -922,6 +930,14 @@ export class Scatter {
       g.classList.toggle('active', hl === i);
     }
 
+    // -- the marked point (the drawn digit)
+    const mk = this.marker;
+    const mx = mk ? ax * mk[0] + bx : NaN, my = mk ? ay * mk[1] + by : NaN;
+    if (Number.isFinite(mx) && Number.isFinite(my) && w > 0 && h > 0) {
+      this.markerEl.style.display = '';
+      this.markerEl.setAttribute('transform', `translate(${mx.toFixed(2)},${my.toFixed(2)})`);
+    } else this.markerEl.style.display = 'none';
+
     // -- hover ring and tooltip follow the (animated) point
     const hv = this.hover;
     if (hv && pts && 2 * hv.index + 1 < pts.length) {
@@ -974,6 +990,15 @@ export class Scatter {
       this.centerEls.push({ g: g.node()! });
     }
   }
+}
+
+/** A five-pointed star of outer radius `r` and inner radius `ri`, centred on the origin. */
+function starPath(r: number, ri: number): string {
+  const pts = Array.from({ length: 10 }, (_, i) => {
+    const a = -Math.PI / 2 + (i * Math.PI) / 5, rr = i % 2 ? ri : r;
+    return `${(rr * Math.cos(a)).toFixed(2)},${(rr * Math.sin(a)).toFixed(2)}`;
+  });
+  return `M${pts.join('L')}Z`;
 }
 
 function validClass(c: number | null | undefined): number | null {

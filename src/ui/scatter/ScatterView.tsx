@@ -25,7 +25,7 @@ export type ScatterViewProps = ScatterProps & {
 };
 
 export function ScatterView(props: ScatterViewProps) {
-  const { labels, points, centers, highlight, dark, predictions, images, domain, title, onLegendClick, onHover, showTitle, className, apiRef, hookId } = props;
+  const { labels, points, centers, highlight, dark, predictions, images, domain, marker, title, onLegendClick, onHover, showTitle, className, apiRef, hookId } = props;
   const ref = useRef<HTMLDivElement>(null);
   const scatter = useRef<Scatter | null>(null);
 
@@ -60,8 +60,8 @@ export function ScatterView(props: ScatterViewProps) {
   }, [onHover]);
 
   useEffect(() => {
-    scatter.current?.update({ labels, points, centers, highlight, dark, predictions, images, domain });
-  }, [labels, points, centers, highlight, dark, predictions, images, domain]);
+    scatter.current?.update({ labels, points, centers, highlight, dark, predictions, images, domain, marker });
+  }, [labels, points, centers, highlight, dark, predictions, images, domain, marker]);
 
   return <div ref={ref} className={className ? `scatter-view ${className}` : 'scatter-view'} />;
 }
