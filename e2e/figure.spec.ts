@@ -49,6 +49,8 @@ test.describe.serial('Figure view', () => {
       expect(Math.abs(b.y - boxes[0].y), `${TITLES[i]} top`).toBeLessThanOrEqual(2);
       expect(Math.abs(b.width - b.height), `${TITLES[i]} square`).toBeLessThanOrEqual(2);
       expect(Math.abs(b.width - boxes[0].width), `${TITLES[i]} equal`).toBeLessThanOrEqual(2);
+      // Five squares filling most of a 1440 px row (the paper's figure), not collapsed to nothing.
+      expect(b.width, `${TITLES[i]} width`).toBeGreaterThanOrEqual(200);
       if (i) expect(b.x, `${TITLES[i]} right of the previous`).toBeGreaterThanOrEqual(boxes[i - 1].x + boxes[i - 1].width);
       expect(b.x + b.width).toBeLessThanOrEqual(1440);
     }
