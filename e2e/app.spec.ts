@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import { resolve } from 'node:path';
 import { serveStatic } from './serve';
 import { chromiumArgs, executablePath, webgpu } from './browser';
-import { stepOf } from './readout';
+import { settled, stepOf } from './readout';
 import { compactness } from '../src/train/metrics';
 
 const ROOT = resolve(import.meta.dirname, '../dist-e2e');
@@ -122,11 +122,7 @@ test.describe.serial('Flock on WebGPU', () => {
     await page.getByRole('button', { name: 'Pause' }).click();
     await expect(page.getByRole('button', { name: 'Train' })).toBeVisible();
     // Wait for the snapshot that Pause asks for, so both exports and the readout are of one step.
-    await expect.poll(async () => {
-      const before = (await steps(page)).join();
-      await page.waitForTimeout(1500);
-      return before === (await steps(page)).join();
-    }, { timeout: 60_000 }).toBe(true);
+    await settled(() => steps(page));
     const exported: Record<string, Exported> = {};
     for (const name of ['Softmax only', 'Softmax + center loss']) {
       const region = page.getByRole('region', { name, exact: true });

@@ -7,7 +7,7 @@ import { mkdir, readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { serveStatic } from './serve';
 import { chromiumArgs, executablePath } from './browser';
-import { stepOf } from './readout';
+import { settled, stepOf } from './readout';
 import { compactness } from '../src/train/metrics';
 
 const ROOT = resolve(import.meta.dirname, '../dist-e2e');
@@ -61,11 +61,7 @@ test.describe.serial('λ grid', () => {
     }
     // Each panel's spread relative to the λ = 0 panel, recomputed from their exported embeddings
     // (once the snapshot that Pause asks for has arrived, so every export is of the same step).
-    await expect.poll(async () => {
-      const before = (await gridSteps(page)).join();
-      await page.waitForTimeout(1500);
-      return before === (await gridSteps(page)).join();
-    }, { timeout: 60_000 }).toBe(true);
+    await settled(() => gridSteps(page));
     const spread: Record<string, number> = {};
     const steps = new Set<number>();
     for (const name of ['λ = 0 (softmax only)', 'λ = 0.01', 'λ = 1']) {
