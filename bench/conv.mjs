@@ -11,12 +11,12 @@
  * Kernel times need the adapter's timestamp queries: Chromium gets
  * --enable-dawn-features=allow_unsafe_apis here (the e2e suite does not use it).
  */
-import { createReadStream, existsSync, statSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:http';
-import { extname, resolve, sep } from 'node:path';
+import { existsSync, writeFileSync } from 'node:fs';
+import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { chromium } from 'playwright';
-import { browserPathOrExit, chromiumArgs } from '../scripts/find-browser.mjs';
+import { browserPathOrExit } from '../scripts/find-browser.mjs';
+import { launchChromium } from '../testkit/browser.mjs';
+import { serveStatic } from '../testkit/serve.mjs';
 
 const repo = resolve(fileURLToPath(import.meta.url), '../..');
 const args = process.argv.slice(2);
@@ -39,22 +39,14 @@ if (!calls.length) {
   for (let i = 0; i < 3; i++) for (const k of ['tfjs', 'flock']) calls.push(['time', ['conv', 64, k, 3]], ['time', ['small', 32, k, 3]]);
 }
 
-const TYPES = { '.html': 'text/html', '.js': 'text/javascript', '.css': 'text/css', '.json': 'application/json' };
-const server = createServer((req, res) => {
-  const path = decodeURIComponent(new URL(req.url, 'http://x').pathname);
-  const file = resolve(root, '.' + path.replace(/^\/flock\//, '/'));
-  if (!path.startsWith('/flock/') || !file.startsWith(root + sep) || !existsSync(file) || !statSync(file).isFile()) { res.writeHead(404).end(); return; }
-  res.writeHead(200, { 'Content-Type': TYPES[extname(file)] ?? 'application/octet-stream' });
-  createReadStream(file).pipe(res);
-});
-await new Promise((ok) => server.listen(0, '127.0.0.1', ok));
-const browser = await chromium.launch({ executablePath: browserPathOrExit(), args: [...chromiumArgs(true), '--enable-dawn-features=allow_unsafe_apis'] });
+const server = await serveStatic(root, '/flock/');
+const browser = await launchChromium({ executable: browserPathOrExit(), args: ['--enable-dawn-features=allow_unsafe_apis'] });
 const results = [];
 try {
   const tab = await browser.newPage();
   tab.on('console', (m) => { if (m.type() === 'error' || m.type() === 'warning') console.error(`[page ${m.type()}]`, m.text().slice(0, 400)); });
   tab.on('pageerror', (e) => console.error('[pageerror]', e.message));
-  await tab.goto(`http://127.0.0.1:${server.address().port}/flock/${page}`);
+  await tab.goto(server.url + page);
   await tab.waitForFunction(() => !!window.flockConv);
   const info = await tab.evaluate(() => window.flockConv.init());
   console.log('init', JSON.stringify(info));
@@ -68,5 +60,5 @@ try {
 } finally {
   if (jsonOut) writeFileSync(jsonOut, JSON.stringify(results, null, 1));
   await browser.close();
-  server.close();
+  await server.close();
 }

@@ -7,11 +7,10 @@
  *   node bench/firstframe.mjs --rounds 3 [--query '?model=tiny'] [--webgpu 1] DIST...
  *   e.g. two builds of the e2e site (npx vite build --mode e2e --outDir /tmp/a), before and after a change.
  */
-import { createReadStream, existsSync, statSync } from 'node:fs';
-import { createServer } from 'node:http';
-import { extname, resolve, sep } from 'node:path';
-import { chromium } from 'playwright';
-import { browserPathOrExit, chromiumArgs } from '../scripts/find-browser.mjs';
+import { resolve } from 'node:path';
+import { browserPathOrExit } from '../scripts/find-browser.mjs';
+import { launchChromium } from '../testkit/browser.mjs';
+import { serveStatic } from '../testkit/serve.mjs';
 
 const args = process.argv.slice(2);
 const opt = (name, dflt) => { const i = args.indexOf(name); if (i < 0) return dflt; const v = args[i + 1]; args.splice(i, 2); return v; };
@@ -19,23 +18,12 @@ const rounds = Number(opt('--rounds', '3'));
 const query = opt('--query', '');
 const gpu = opt('--webgpu', '1') === '1';
 const dists = args.map((d) => resolve(d));
-const TYPES = { '.html': 'text/html', '.js': 'text/javascript', '.css': 'text/css', '.json': 'application/json' };
-const servers = await Promise.all(dists.map(async (root) => {
-  const server = createServer((req, res) => {
-    const path = decodeURIComponent(new URL(req.url, 'http://x').pathname);
-    const file = resolve(root, '.' + path.replace(/^\/flock\//, '/'));
-    if (!path.startsWith('/flock/') || !file.startsWith(root + sep) || !existsSync(file) || !statSync(file).isFile()) { res.writeHead(404).end(); return; }
-    res.writeHead(200, { 'Content-Type': TYPES[extname(file)] ?? 'application/octet-stream' });
-    createReadStream(file).pipe(res);
-  });
-  await new Promise((ok) => server.listen(0, '127.0.0.1', ok));
-  return server;
-}));
-const executablePath = browserPathOrExit();
+const servers = await Promise.all(dists.map((root) => serveStatic(root, '/flock/')));
+const executable = browserPathOrExit();
 const results = dists.map(() => []);
 for (let r = 0; r < rounds; r++) {
   for (let i = 0; i < dists.length; i++) {
-    const browser = await chromium.launch({ executablePath, args: chromiumArgs(gpu) });
+    const browser = await launchChromium({ webgpu: gpu, executable });
     try {
       const page = await browser.newPage();
       page.on('console', (m) => { if (m.type() === 'error' || m.type() === 'warning') console.error(`  [page ${m.type()}] ${m.text().slice(0, 300)}`); });
@@ -53,7 +41,7 @@ for (let r = 0; r < rounds; r++) {
         });
         mo.observe(document, { subtree: true, childList: true, characterData: true, attributes: true, attributeFilter: ['disabled'] });
       });
-      await page.goto(`http://127.0.0.1:${servers[i].address().port}/flock/index.html${query}`);
+      await page.goto(`${servers[i].url}index.html${query}`);
       await page.waitForFunction(() => window.__ff.ready !== undefined && window.__ff.frame !== undefined, null, { timeout: 180_000, polling: 50 });
       const L = await page.evaluate(() => window.__ff);
       const backend = await page.evaluate(() => document.querySelector('[data-testid=backend]')?.textContent ?? '');
@@ -68,4 +56,4 @@ const median = (a) => { const s = [...a].sort((x, y) => x - y); return s[Math.fl
 for (let i = 0; i < dists.length; i++) {
   console.log(`${dists[i]}: median first frame after data ready ${median(results[i].map((x) => x.afterReadyMs)).toFixed(0)} ms; from navigation ${median(results[i].map((x) => x.frameMs)).toFixed(0)} ms (${results[i].map((x) => x.afterReadyMs.toFixed(0)).join(', ')})`);
 }
-servers.forEach((s) => s.close());
+await Promise.all(servers.map((s) => s.close()));

@@ -19,23 +19,26 @@
  * every few hundred pairs, the worker's 1 s heartbeat (its own pair time, tapped from the page's
  * Worker) gives the rate instead; the table says which.
  */
-import { test, expect, chromium, type Browser, type Page, type Response } from '@playwright/test';
+import { test, expect, type Browser, type Page, type Response } from '@playwright/test';
 import { existsSync, statSync } from 'node:fs';
 import { cp, mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import { resolve } from 'node:path';
-import { chromiumArgs, executablePath, webgpu } from '../e2e/browser';
-import { serveStatic, type StaticServer } from '../e2e/serve';
-import { workerHeapOnce } from '../e2e/workerHeap';
-import type { BenchReport, InitInfo } from '../e2e/harness/kernel';
-import type { TrainInit } from '../e2e/harness/train';
+import { launchChromium, webgpu } from '../testkit/browser.mjs';
+import { serveStatic, type StaticServer } from '../testkit/serve.mjs';
+import { workerHeapOnce } from '../testkit/workerHeap';
+import { DIST_E2E, PREFIX, openHarness } from '../testkit/app';
 import { PRESETS, type ModelId } from '../src/train/presets';
 
-const BUILD = resolve(import.meta.dirname, '../dist-e2e');
+/** What the test pages of the e2e build answer (their window APIs are declared with the pages, e2e/harness/). */
+type InitInfo = Awaited<ReturnType<Window['flockKernel']['init']>>;
+type BenchReport = Awaited<ReturnType<Window['flockKernel']['bench']>>;
+type TrainInit = Awaited<ReturnType<Window['flockTrain']['init']>>;
+
+const BUILD = DIST_E2E;
 /** The site is served from a private copy, so a concurrent `vite build --mode e2e` cannot change it mid-run. */
 let ROOT = BUILD;
 const RESULTS = resolve(import.meta.dirname, 'results');
-const PREFIX = '/flock/';
 const SMOKE = process.env.BENCH_SMOKE === '1';
 
 const CFG = SMOKE
@@ -120,7 +123,7 @@ function appUrl(server: StaticServer, preset: ModelId, backend: BackendId): stri
 
 async function launch(webgpu: boolean): Promise<Browser> {
   // Precise heap numbers (performance.memory is bucketed otherwise).
-  return chromium.launch({ executablePath: executablePath(), args: [...chromiumArgs(webgpu), '--enable-precise-memory-info'] });
+  return launchChromium({ webgpu, args: ['--enable-precise-memory-info'] });
 }
 
 async function newPage(browser: Browser, notes: string[]): Promise<Page> {
@@ -431,8 +434,7 @@ async function measureMainThread(browser: Browser, server: StaticServer, backend
   const res: MainThreadResult = { preset, backend, batch: PRESETS[preset].batch };
   const page = await browser.newPage({ viewport: { width: 1440, height: 900 } });
   try {
-    await page.goto(`${server.url}e2e/harness/train.html`);
-    await page.waitForFunction(() => !!window.flockTrain, null, { timeout: 60_000 });
+    await openHarness(page, server.url, 'train', 'flockTrain', 60_000);
     const info: TrainInit = await page.evaluate(([b, m]) => window.flockTrain.init(b, m), [backend, preset] as const);
     if (info.error) return { ...res, error: info.error };
     await page.evaluate(() => window.flockTrain.start());
@@ -521,8 +523,7 @@ async function measureKernel(browser: Browser, server: StaticServer, iters: numb
   const notes: string[] = [];
   const page = await newPage(browser, notes);
   try {
-    await page.goto(`${server.url}e2e/harness/kernel.html`);
-    await page.waitForFunction(() => !!window.flockKernel, null, { timeout: 60_000 });
+    await openHarness(page, server.url, 'kernel', 'flockKernel', 60_000);
     const info: InitInfo = await page.evaluate(() => window.flockKernel.init());
     if (info.error || info.backend !== 'webgpu') return { adapter: info.adapter, iters, reports: [], error: info.error ?? `backend ${info.backend}` };
     const reports: BenchReport[] = [];

@@ -10,15 +10,15 @@
  *   node bench/kernel.mjs [--iters N] [--batches 128,1024] [--build] [--json out.json]
  *
  * Needs the e2e build (dist-e2e/); `--build` (or a missing build) runs `npx vite build --mode e2e`.
- * Chromium and its flags: the same as the e2e suite's (scripts/find-browser.mjs).
+ * Chromium, its flags and the static server: the test kit's (testkit/browser.mjs, testkit/serve.mjs), as in the e2e suite.
  */
 import { spawnSync } from 'node:child_process';
-import { createReadStream, existsSync, statSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:http';
-import { extname, resolve, sep } from 'node:path';
+import { existsSync, writeFileSync } from 'node:fs';
+import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { chromium } from 'playwright';
-import { browserPathOrExit, chromiumArgs } from '../scripts/find-browser.mjs';
+import { browserPathOrExit } from '../scripts/find-browser.mjs';
+import { launchChromium } from '../testkit/browser.mjs';
+import { serveStatic } from '../testkit/serve.mjs';
 
 const repo = resolve(fileURLToPath(import.meta.url), '../..');
 const args = process.argv.slice(2);
@@ -26,7 +26,7 @@ const opt = (name, dflt) => { const i = args.indexOf(name); return i >= 0 ? args
 const iters = Number(opt('--iters', '30'));
 const batches = opt('--batches', '128,1024').split(',').map(Number);
 const jsonOut = opt('--json', null);
-const executablePath = browserPathOrExit(); // before building: no browser, one line and exit 1
+const executable = browserPathOrExit(); // before building: no browser, one line and exit 1
 const root = resolve(repo, 'dist-e2e');
 const page = 'e2e/harness/kernel.html';
 
@@ -35,22 +35,10 @@ if (args.includes('--build') || !existsSync(resolve(root, page))) {
   if (r.status !== 0) process.exit(r.status ?? 1);
 }
 
-// Minimal static server for dist-e2e under /flock/ (the e2e specs use e2e/serve.ts).
-const TYPES = { '.html': 'text/html', '.js': 'text/javascript', '.css': 'text/css', '.json': 'application/json', '.wasm': 'application/wasm' };
-const server = createServer((req, res) => {
-  const path = decodeURIComponent(new URL(req.url, 'http://x').pathname);
-  const file = resolve(root, '.' + path.replace(/^\/flock\//, '/'));
-  if (!path.startsWith('/flock/') || !file.startsWith(root + sep) || !existsSync(file) || !statSync(file).isFile()) {
-    res.writeHead(404).end();
-    return;
-  }
-  res.writeHead(200, { 'Content-Type': TYPES[extname(file)] ?? 'application/octet-stream' });
-  createReadStream(file).pipe(res);
-});
-await new Promise((ok) => server.listen(0, '127.0.0.1', ok));
-const url = `http://127.0.0.1:${server.address().port}/flock/${page}`;
+const server = await serveStatic(root, '/flock/');
+const url = `${server.url}${page}`;
 
-const browser = await chromium.launch({ executablePath, args: chromiumArgs(true) });
+const browser = await launchChromium({ executable });
 try {
   const tab = await browser.newPage();
   tab.on('console', (m) => { if (m.type() === 'error') console.error('[page]', m.text()); });
@@ -73,5 +61,5 @@ try {
   if (jsonOut) writeFileSync(jsonOut, JSON.stringify({ date: new Date().toISOString(), adapter: info.adapter, reports }, null, 2));
 } finally {
   await browser.close();
-  server.close();
+  await server.close();
 }

@@ -4,13 +4,14 @@
  * heap after a forced GC (CDP), the GPU process is not visible here. Run with `npm run soak`.
  * Skipped unless SOAK_MINUTES is set, so `npm run bench` and its CI smoke never start it.
  */
-import { test, expect, chromium } from '@playwright/test';
+import { test, expect } from '@playwright/test';
 import { cp, mkdtemp, rm, writeFile, mkdir } from 'node:fs/promises';
 import os from 'node:os';
 import { resolve } from 'node:path';
-import { chromiumArgs, executablePath } from '../e2e/browser';
-import { serveStatic } from '../e2e/serve';
-import { workerHeapProbe } from '../e2e/workerHeap';
+import { launchChromium } from '../testkit/browser.mjs';
+import { serveStatic } from '../testkit/serve.mjs';
+import { workerHeapProbe } from '../testkit/workerHeap';
+import { DIST_E2E, PREFIX, openApp, stepOfRun } from '../testkit/app';
 
 const MINUTES = Number(process.env.SOAK_MINUTES ?? 0);
 const EVERY_S = Number(process.env.SOAK_EVERY_S ?? 60);
@@ -20,13 +21,12 @@ test('soak: memory over time while two runs train', async () => {
   test.setTimeout((MINUTES + 5) * 60_000);
   // A private copy of the build, so a rebuild during the soak cannot change what is served.
   const root = await mkdtemp(resolve(os.tmpdir(), 'flock-soak-'));
-  await cp(resolve(import.meta.dirname, '../dist-e2e'), root, { recursive: true });
-  const server = await serveStatic(root, '/flock/');
-  const browser = await chromium.launch({ executablePath: executablePath(), args: chromiumArgs(true) });
+  await cp(DIST_E2E, root, { recursive: true });
+  const server = await serveStatic(root, PREFIX);
+  const browser = await launchChromium();
   try {
     const page = await browser.newPage();
-    await page.goto(`${server.url}?model=tiny&seed=1`);
-    await expect(page.getByRole('button', { name: 'Train' })).toBeEnabled({ timeout: 120_000 });
+    await openApp(page, server.url, { model: 'tiny', seed: 1 });
     await page.getByRole('button', { name: 'Train' }).click();
     const cdp = await page.context().newCDPSession(page);
     const rows: { minute: number; step: number; tensors: number; heapMB: number; workerMB: number | null }[] = [];
@@ -36,7 +36,7 @@ test('soak: memory over time while two runs train', async () => {
       await page.waitForTimeout(EVERY_S * 1000);
       await cdp.send('HeapProfiler.collectGarbage');
       const { usedSize } = await cdp.send('Runtime.getHeapUsage');
-      const step = Number(/step (\d+)/.exec((await page.getByTestId('readout-center').textContent()) ?? '')?.[1] ?? -1);
+      const step = await stepOfRun(page, 'center');
       const tensors = Number(await page.getByTestId('tensors-center').textContent());
       const wh = await workerHeap.read();
       rows.push({ minute: (Date.now() - t0) / 60_000, step, tensors, heapMB: usedSize / 1e6, workerMB: wh === null ? null : wh / 1e6 });

@@ -6,11 +6,10 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { test } from 'vitest';
-import { Batcher, gatherImages, gatherLabels, gaussian, mulberry32, stratifiedProbe } from '../src/data/batcher';
+import { gatherImages, gatherLabels, stratifiedProbe } from '../src/data/batcher';
 import { composedCenterLoss } from '../src/train/centerLoss';
-import { initialWeights } from '../src/train/model';
 import { PRESETS, type ModelId } from '../src/train/presets';
-import { Run } from '../src/train/trainer';
+import { runStart, seededRuns, trainRound } from '../src/train/recipe';
 import { compactness } from '../src/train/metrics';
 import { loadMnistNode } from './nodeMnist';
 
@@ -35,19 +34,15 @@ test('tune defaults', async () => {
   const ALPHA = Number(env.TUNE_ALPHA ?? 0.5);
   const rows: string[] = ['| seed | lr | λ | acc softmax | acc center | compact softmax | compact center | ratio |', '|---|---|---|---|---|---|---|---|'];
   for (const seed of SEEDS) for (const lr of LRS) for (const lambda of LAMBDAS) {
-    const w = initialWeights(preset, seed);
-    const c0 = Float32Array.from({ length: 20 }, gaussian(mulberry32(seed ^ 0x5bd1e995)));
-    const a = new Run(`a${lr}${lambda}${seed}`, preset, w, c0, { optimizer: OPT, lr, lambda: 0, alpha: ALPHA, update: 'eq4' }, composedCenterLoss);
-    const b = new Run(`b${lr}${lambda}${seed}`, preset, w, c0, { optimizer: OPT, lr, lambda, alpha: ALPHA, update: RULE }, composedCenterLoss);
-    const batcher = new Batcher(60000, preset.batch, seed);
-    for (let s = 0; s < STEPS; s++) {
-      const bi = batcher.next();
-      const x = tf.tensor2d(gatherImages(data.trainImages, bi), [bi.length, 784]);
-      const y = tf.tensor1d(gatherLabels(data.trainLabels, bi), 'int32');
-      const pa = a.trainStep(x, y);
-      const pb = b.trainStep(x, y);
-      tf.dispose([x, y, pa, pb]);
-    }
+    // The app's recipe: 'a' is softmax only (λ = 0), 'b' the center-loss run; same init, same batches.
+    const runs = seededRuns(['a', 'b'] as const, {
+      start: runStart(preset, seed), batch: preset.batch, trainSize: data.trainLabels.length, ops: composedCenterLoss,
+      hyper: (k) => ({ optimizer: OPT, lr, alpha: ALPHA, ...(k === 'a' ? { lambda: 0, update: 'eq4' } : { lambda, update: RULE }) }),
+      name: (k) => `${k}${lr}${lambda}${seed}`,
+    });
+    const a = runs.get('a')!.run;
+    const b = runs.get('b')!.run;
+    for (let s = 0; s < STEPS; s++) await trainRound([...runs.values()], data);
     const ra = (await a.probe(probeX, probeLabels))!;
     const rb = (await b.probe(probeX, probeLabels))!;
     const ca = compactness(ra.points, probeLabels);

@@ -4,16 +4,16 @@
  * The server sends the MNIST .gz files with `Content-Encoding: gzip` (as Vite's servers and some
  * static hosts do), so the page receives them already decompressed; the other specs get them gzipped.
  */
-import { test, expect, chromium, type Browser, type Page, type Download } from '@playwright/test';
+import type { Download, Page } from '@playwright/test';
 import { readFile, mkdir, cp, writeFile, rm, mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { resolve } from 'node:path';
-import { serveStatic } from './serve';
-import { chromiumArgs, executablePath, webgpu } from './browser';
-import { settled, stepOf } from './readout';
+import { test, expect, sharePage } from '../testkit/fixtures';
+import { webgpu } from '../testkit/browser.mjs';
+import { settled } from '../testkit/readout';
+import { DIST_E2E, appUrl, pause, stepsOf, train, waitReady } from '../testkit/app';
 import { compactness } from '../src/train/metrics';
 
-const ROOT = resolve(import.meta.dirname, '../dist-e2e');
 const TRAIN_STEPS = 300;
 
 interface Exported {
@@ -26,12 +26,7 @@ async function readDownload(d: Download): Promise<Exported> {
 }
 
 
-async function steps(page: Page): Promise<[number, number]> {
-  return [
-    stepOf(await page.getByTestId('readout-softmax').textContent()),
-    stepOf(await page.getByTestId('readout-center').textContent()),
-  ];
-}
+const steps = (page: Page) => stepsOf(page, ['softmax', 'center']);
 
 /** Main-thread JS heap after a forced garbage collection (CDP). */
 async function heapUsed(page: Page): Promise<number> {
@@ -45,18 +40,14 @@ async function heapUsed(page: Page): Promise<number> {
 test.describe.serial('Flock on WebGPU', () => {
   // Checks the WebGPU backend and the WGSL kernel: skipped, with the reason, where the browser has no WebGPU.
   test.skip(() => !webgpu().available, webgpu().reason);
-  let server: Awaited<ReturnType<typeof serveStatic>>;
-  let browser: Browser;
-  let page: Page;
+  const shared = sharePage({ serve: { prefix: '/some/path/', gzipEncoding: true } });
   const foreign: string[] = [];
   const cspViolations: string[] = [];
   let tensorsEarly = -1;
   let heapEarly = 0;
 
   test.beforeAll(async () => {
-    server = await serveStatic(ROOT, '/some/path/', { gzipEncoding: true });
-    browser = await chromium.launch({ executablePath: executablePath(), args: chromiumArgs(true) });
-    page = await browser.newPage({ viewport: { width: 1440, height: 900 }, acceptDownloads: true });
+    const { page, server } = shared;
     const origin = new URL(server.url).origin;
     page.on('request', (r) => {
       const u = r.url();
@@ -68,20 +59,13 @@ test.describe.serial('Flock on WebGPU', () => {
         (window as unknown as { __flockCsp(v: string): void }).__flockCsp(`${e.violatedDirective} ${e.blockedURI}`);
       });
     });
-    page.on('pageerror', (e) => console.log('[pageerror]', e.message));
-    page.on('console', (m) => { if (m.type() === 'error') console.log('[console]', m.text()); });
   });
 
-  test.afterAll(async () => {
-    await browser?.close();
-    await server?.close();
-  });
-
-  test('loads MNIST from the sub-path and shows the WebGPU backend', async () => {
+  test('loads MNIST from the sub-path and shows the WebGPU backend', async ({ page, server }) => {
     await page.goto(`${server.url}?model=tiny&seed=1`);
     await expect(page.getByRole('heading', { name: 'Flock' })).toBeVisible();
     await expect(page.getByTestId('backend')).toContainText('WebGPU', { timeout: 120_000 });
-    await expect(page.getByRole('button', { name: 'Train' })).toBeEnabled({ timeout: 120_000 });
+    await waitReady(page);
     await expect(page.getByRole('region', { name: 'Softmax only' })).toBeVisible();
     await expect(page.getByRole('region', { name: 'Softmax + center loss' })).toBeVisible();
     await expect(page.getByTestId('fallback-banner')).toHaveCount(0);
@@ -89,9 +73,8 @@ test.describe.serial('Flock on WebGPU', () => {
     expect(server.requests.some((r) => r.endsWith('/some/path/data/train-images-idx3-ubyte.gz'))).toBe(true);
   });
 
-  test('Train: both panels receive embeddings and their step counters advance', async () => {
-    await page.getByRole('button', { name: 'Train' }).click();
-    await expect(page.getByRole('button', { name: 'Pause' })).toBeVisible();
+  test('Train: both panels receive embeddings and their step counters advance', async ({ page }) => {
+    await train(page);
     await expect.poll(async () => Math.min(...(await steps(page))), { timeout: 180_000 }).toBeGreaterThanOrEqual(5);
     // Each panel draws all 2,000 probe embeddings, at finite positions inside its plot, and the two
     // runs' embeddings differ (λ = 0 vs λ > 0), so each panel shows its own run's points.
@@ -109,18 +92,17 @@ test.describe.serial('Flock on WebGPU', () => {
     expect(JSON.stringify(a!.first)).not.toBe(JSON.stringify(b!.first));
   });
 
-  test('memory: tensors at step 100 and JS heap are recorded for the leak check', async () => {
+  test('memory: tensors at step 100 and JS heap are recorded for the leak check', async ({ page }) => {
     await expect.poll(async () => Math.min(...(await steps(page))), { timeout: 300_000, intervals: [1000] }).toBeGreaterThanOrEqual(100);
     tensorsEarly = Number(await page.getByTestId('tensors-center').textContent());
     expect(tensorsEarly).toBeGreaterThan(0);
     heapEarly = await heapUsed(page);
   });
 
-  test(`after ${TRAIN_STEPS} steps the center-loss embeddings are markedly more compact`, async () => {
+  test(`after ${TRAIN_STEPS} steps the center-loss embeddings are markedly more compact`, async ({ page }) => {
     await expect.poll(async () => Math.min(...(await steps(page))), { timeout: 600_000, intervals: [2000] })
       .toBeGreaterThanOrEqual(TRAIN_STEPS);
-    await page.getByRole('button', { name: 'Pause' }).click();
-    await expect(page.getByRole('button', { name: 'Train' })).toBeVisible();
+    await pause(page);
     // Wait for the snapshot that Pause asks for, so both exports and the readout are of one step.
     await settled(() => steps(page));
     const exported: Record<string, Exported> = {};
@@ -162,7 +144,7 @@ test.describe.serial('Flock on WebGPU', () => {
     await page.screenshot({ path: resolve(import.meta.dirname, 'artifacts/flock-1440.png'), fullPage: true });
   });
 
-  test('moving λ with the keyboard updates the URL and does not reset the step counter', async () => {
+  test('moving λ with the keyboard updates the URL and does not reset the step counter', async ({ page }) => {
     const before = await steps(page);
     const slider = page.getByRole('slider', { name: /λ/ });
     await slider.focus();
@@ -178,7 +160,7 @@ test.describe.serial('Flock on WebGPU', () => {
     await expect.poll(() => new URL(page.url()).searchParams.get('alpha')).toBe('0.45');
   });
 
-  test('comparing update rules shows one panel per checked rule from the same init, and Reset restarts every run', async () => {
+  test('comparing update rules shows one panel per checked rule from the same init, and Reset restarts every run', async ({ page }) => {
     const rules = page.getByRole('group', { name: /Compare update rules/ });
     await rules.getByRole('checkbox', { name: 'seed port' }).check(); // compares it with the current rule (Eq. 4)
     await rules.getByRole('checkbox', { name: 'KaiyangZhou' }).check();
@@ -186,7 +168,7 @@ test.describe.serial('Flock on WebGPU', () => {
       await expect(page.getByRole('region', { name: `Softmax + center loss, ${name} rule` })).toBeVisible();
     }
     await expect(page.locator('section[data-run]')).toHaveCount(4);
-    await expect.poll(() => new URL(page.url()).searchParams.get('rules')).toBe('eq4,seed,kaiyang');
+    await expect.poll(() => new URL(page.url()).searchParams.get('compare')).toBe('eq4,seed,kaiyang');
     await expect(page.getByTestId('readout-rule-seed')).toContainText('step 0');
     await page.getByRole('button', { name: 'Step' }).click();
     await page.getByRole('button', { name: 'Step' }).click();
@@ -202,7 +184,7 @@ test.describe.serial('Flock on WebGPU', () => {
     await expect(page.getByTestId('readout-center')).toContainText('step 0', { timeout: 60_000 });
   });
 
-  test('no request leaves the page origin and the CSP saw no violation', async () => {
+  test('no request leaves the page origin and the CSP saw no violation', async ({ page }) => {
     expect(foreign).toEqual([]);
     expect(cspViolations).toEqual([]);
     const csp = await page.locator('meta[http-equiv="Content-Security-Policy"]').getAttribute('content');
@@ -211,70 +193,53 @@ test.describe.serial('Flock on WebGPU', () => {
   });
 });
 
-test('garbage URL parameters show a notice and safe values', async ({ browser }) => {
-  const server = await serveStatic(ROOT, '/flock/');
-  try {
-    const page = await browser.newPage();
-    await page.goto(`${server.url}?lambda=abc&alpha=-3&model=%3Cscript%3E&runs=1,2,x&seed=1.5&probe=99999&batch=abc&speed=-4&unknown=1`);
-    const notices = page.getByTestId('notices');
-    for (const name of ['lambda', 'alpha', 'model', 'runs', 'seed', 'probe', 'batch', 'speed']) await expect(notices).toContainText(`“${name}”`);
-    await expect(notices).toContainText('"x" is not a number');
-    await expect(page.getByTestId('lambda-value')).toHaveText('0.3');
-    await expect(page.getByTestId('alpha-value')).toHaveText('0');
-    // runs=1,2,x → λ 1 and 2 clamped to 1, x dropped: a grid of two panels; the rest at safe values.
-    await expect(page.getByRole('region', { name: 'λ = 1' })).toHaveCount(2);
-    await expect(page.getByRole('combobox', { name: /^Model/ })).toHaveValue('auto');
-    await expect(page.getByRole('combobox', { name: /^Probe points/ })).toHaveValue('10000');
-    await expect(page.getByRole('combobox', { name: /^Batch/ })).toHaveValue('0');
-    await expect(page.getByRole('combobox', { name: /^Speed/ })).toHaveValue('0');
-    expect(await page.locator('script:not([src])').count()).toBe(0);
-    await page.getByRole('button', { name: 'Dismiss' }).click();
-    await expect(notices).toHaveCount(0);
-    await page.close();
-  } finally {
-    await server.close();
-  }
+test('garbage URL parameters show a notice and safe values', async ({ page, server }) => {
+  await page.goto(`${server.url}?lambda=abc&alpha=-3&model=%3Cscript%3E&runs=1,2,x&seed=1.5&probe=99999&batch=abc&speed=-4&unknown=1`);
+  const notices = page.getByTestId('notices');
+  for (const name of ['lambda', 'alpha', 'model', 'runs', 'seed', 'probe', 'batch', 'speed']) await expect(notices).toContainText(`“${name}”`);
+  await expect(notices).toContainText('"x" is not a number');
+  await expect(page.getByTestId('lambda-value')).toHaveText('0.3');
+  await expect(page.getByTestId('alpha-value')).toHaveText('0');
+  // runs=1,2,x → λ 1 and 2 clamped to 1, x dropped: a grid of two panels; the rest at safe values.
+  await expect(page.getByRole('region', { name: 'λ = 1' })).toHaveCount(2);
+  await expect(page.getByRole('combobox', { name: /^Model/ })).toHaveValue('auto');
+  await expect(page.getByRole('combobox', { name: /^Probe points/ })).toHaveValue('10000');
+  await expect(page.getByRole('combobox', { name: /^Batch/ })).toHaveValue('0');
+  await expect(page.getByRole('combobox', { name: /^Speed/ })).toHaveValue('0');
+  expect(await page.locator('script:not([src])').count()).toBe(0);
+  await page.getByRole('button', { name: 'Dismiss' }).click();
+  await expect(notices).toHaveCount(0);
 });
 
-test('without WebGPU the app falls back, says so, and trains', async () => {
-  const server = await serveStatic(ROOT, '/flock/');
-  const plain = await chromium.launch({ executablePath: executablePath(), args: chromiumArgs(false) });
-  try {
-    const page = await plain.newPage();
-    await page.goto(`${server.url}?model=tiny`);
-    await expect(page.getByTestId('fallback-banner')).toBeVisible({ timeout: 120_000 });
-    await expect(page.getByTestId('fallback-banner')).toContainText(/WebGL|CPU/);
-    await expect(page.getByTestId('backend')).not.toContainText('WebGPU');
-    await expect(page.getByTestId('center-loss-impl')).toContainText('composed ops');
-    await page.getByRole('button', { name: 'Train' }).click();
-    await expect.poll(async () => Math.min(...(await steps(page))), { timeout: 120_000 }).toBeGreaterThanOrEqual(5);
-  } finally {
-    await plain.close();
-    await server.close();
-  }
+test('without WebGPU the app falls back, says so, and trains', async ({ plainBrowser, server }) => {
+  const page = await plainBrowser.newPage();
+  await page.goto(appUrl(server.url, { model: 'tiny' }));
+  await expect(page.getByTestId('fallback-banner')).toBeVisible({ timeout: 120_000 });
+  await expect(page.getByTestId('fallback-banner')).toContainText(/WebGL|CPU/);
+  await expect(page.getByTestId('backend')).not.toContainText('WebGPU');
+  await expect(page.getByTestId('center-loss-impl')).toContainText('composed ops');
+  await page.getByRole('button', { name: 'Train' }).click();
+  await expect.poll(async () => Math.min(...(await steps(page))), { timeout: 120_000 }).toBeGreaterThanOrEqual(5);
 });
 
-test('a corrupt data asset names the file, and Retry recovers once it is fixed', async ({ browser }) => {
+test('a corrupt data asset names the file, and Retry recovers once it is fixed', async ({ page, serve }) => {
   const dir = await mkdtemp(resolve(tmpdir(), 'flock-broken-'));
-  await cp(ROOT, dir, { recursive: true });
+  await cp(DIST_E2E, dir, { recursive: true });
   const file = resolve(dir, 'data/t10k-labels-idx1-ubyte.gz');
   const good = await readFile(file);
   await writeFile(file, Buffer.alloc(good.length, 0x42)); // same size, not gzip
-  const server = await serveStatic(dir, '/flock/');
+  const server = await serve({ root: dir });
   try {
-    const page = await browser.newPage();
-    await page.goto(`${server.url}?model=tiny`);
+    await page.goto(appUrl(server.url, { model: 'tiny' }));
     const error = page.getByTestId('error');
     await expect(error).toContainText('t10k-labels-idx1-ubyte.gz', { timeout: 120_000 });
     await expect(error).toContainText(/gzip/);
     await expect(page.getByRole('heading', { name: 'Flock' })).toBeVisible(); // the page is not blank
     await writeFile(file, good);
     await error.getByRole('button', { name: 'Retry' }).click();
-    await expect(page.getByRole('button', { name: 'Train' })).toBeEnabled({ timeout: 120_000 });
+    await waitReady(page);
     await expect(page.getByTestId('error')).toHaveCount(0);
-    await page.close();
   } finally {
-    await server.close();
     await rm(dir, { recursive: true, force: true });
   }
 });

@@ -11,43 +11,23 @@
  * references are float64 (tfjs' CPU gradients accumulate in JS numbers; the forward conv is the
  * harness's own float64 loop, as tfjs' CPU conv2d accumulates in float32).
  */
-import { existsSync } from 'node:fs';
-import { dirname, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { chromium, expect, test, type Browser, type Page } from '@playwright/test';
-import { chromiumArgs, executablePath, webgpu } from './browser';
-import { serveStatic, type StaticServer } from './serve';
+import { test, expect, sharePage } from '../testkit/fixtures';
+import { webgpu } from '../testkit/browser.mjs';
+import { openHarness } from '../testkit/app';
 import type { ConvCase, ConvCheck } from './harness/conv';
 
-const here = dirname(fileURLToPath(import.meta.url));
-const ROOT = process.env.FLOCK_DIST_E2E ? resolve(process.env.FLOCK_DIST_E2E) : resolve(here, '../dist-e2e');
-const PAGE = 'e2e/harness/conv.html';
 const TOL = 1e-4;
 
-let server: StaticServer;
-let browser: Browser;
-let page: Page;
-const pageErrors: string[] = [];
+const shared = sharePage();
 
 test.skip(() => !webgpu().available, webgpu().reason);
 
 test.beforeAll(async () => {
   test.setTimeout(180_000);
-  if (!existsSync(resolve(ROOT, PAGE))) throw new Error(`${resolve(ROOT, PAGE)} is missing: build the e2e site first (npx vite build --mode e2e)`);
-  server = await serveStatic(ROOT, '/flock/');
-  browser = await chromium.launch({ executablePath: executablePath(), args: chromiumArgs(true) });
-  page = await browser.newPage();
-  page.on('pageerror', (e) => pageErrors.push(`pageerror: ${e.message}`));
-  page.on('console', (m) => { if (m.type() === 'error') pageErrors.push(`console.error: ${m.text()}`); });
-  await page.goto(server.url + PAGE);
-  await page.waitForFunction(() => !!window.flockConv);
+  const { page, server } = shared;
+  await openHarness(page, server.url, 'conv', 'flockConv');
   const info = await page.evaluate(() => window.flockConv.init());
   if (info.backend !== 'webgpu') throw new Error(`harness is not on WebGPU: ${JSON.stringify(info)}`);
-});
-
-test.afterAll(async () => {
-  await browser?.close();
-  await server?.close();
 });
 
 /** Every comparison of our kernels that exceeds the tolerance, as readable lines. */
@@ -89,14 +69,14 @@ const ODD: ConvCase[] = [
   { x: [1, 4, 4, 1], filter: [5, 5, 1, 1], seed: 103 },
 ];
 
-test('the harness is on WebGPU and the kernels pass their start-up self-check', async () => {
+test('the harness is on WebGPU and the kernels pass their start-up self-check', async ({ page }) => {
   const info = await page.evaluate(() => window.flockConv.init());
   test.info().annotations.push({ type: 'adapter', description: JSON.stringify(info.adapter) });
   expect(info.error, 'validateConvKernels').toBeUndefined();
 });
 
 for (const tuning of ['software', 'gpu'] as const) {
-  test(`every conv layer of every preset matches the CPU backend to 1e-4 (${tuning} tuning)`, async () => {
+  test(`every conv layer of every preset matches the CPU backend to 1e-4 (${tuning} tuning)`, async ({ page }) => {
     test.setTimeout(600_000);
     await page.evaluate((t) => window.flockConv.setTuning(t), tuning);
     const cases = presetCases();
@@ -114,14 +94,14 @@ for (const tuning of ['software', 'gpu'] as const) {
   });
 }
 
-test('shapes outside the presets match the CPU backend to 1e-4', async () => {
+test('shapes outside the presets match the CPU backend to 1e-4', async ({ page }) => {
   test.setTimeout(300_000);
   await page.evaluate(() => window.flockConv.setTuning('software'));
   const r = await page.evaluate((cs) => window.flockConv.check(cs), ODD);
   expect(failures(r), failures(r).join('\n')).toEqual([]);
 });
 
-test('a conv-preset training step gives the same losses with our kernels and with tfjs\'s', async () => {
+test('a conv-preset training step gives the same losses with our kernels and with tfjs\'s', async ({ page }) => {
   test.setTimeout(300_000);
   await page.evaluate(() => window.flockConv.setTuning('software'));
   const ours = await page.evaluate(() => window.flockConv.time('conv', 16, 'flock', 3));
@@ -131,6 +111,6 @@ test('a conv-preset training step gives the same losses with our kernels and wit
   ours.losses.forEach((v, i) => expect(Math.abs(v - theirs.losses[i]), `loss ${i}: ${v} vs ${theirs.losses[i]}`).toBeLessThanOrEqual(1e-4 * Math.abs(theirs.losses[i]) + 1e-6));
 });
 
-test('no page errors (WGSL validation errors are logged as console errors)', async () => {
+test('no page errors (WGSL validation errors are logged as console errors)', async ({ errorLog: pageErrors }) => {
   expect(pageErrors, pageErrors.join('\n')).toEqual([]);
 });

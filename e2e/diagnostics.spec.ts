@@ -3,36 +3,18 @@
  * compactness; rates and tensor counts live in one collapsible Diagnostics section (closed at
  * first, its numbers still in the page for scripts), not in the panels.
  */
-import { test, expect, chromium, type Browser, type Page } from '@playwright/test';
-import { resolve } from 'node:path';
-import { serveStatic } from './serve';
-import { chromiumArgs, executablePath } from './browser';
-import { stepOf } from './readout';
+import { test, expect, sharePage } from '../testkit/fixtures';
+import { openApp, stepOfRun } from '../testkit/app';
 
-const ROOT = resolve(import.meta.dirname, '../dist-e2e');
 const RUNS = ['softmax', 'center'] as const;
 
 test.describe.serial('Learner readouts and Diagnostics', () => {
-  let server: Awaited<ReturnType<typeof serveStatic>>;
-  let browser: Browser;
-  let page: Page;
+  sharePage();
 
-  test.beforeAll(async () => {
-    server = await serveStatic(ROOT, '/flock/');
-    browser = await chromium.launch({ executablePath: executablePath(), args: chromiumArgs(true) });
-    page = await (await browser.newContext({ viewport: { width: 1440, height: 900 } })).newPage();
-  });
-
-  test.afterAll(async () => {
-    await browser?.close();
-    await server?.close();
-  });
-
-  test('each panel shows step, accuracy, loss terms and compactness; rates and tensors are in the closed Diagnostics section', async () => {
-    await page.goto(`${server.url}?model=tiny&seed=1`);
-    await expect(page.getByRole('button', { name: 'Train' })).toBeEnabled({ timeout: 120_000 });
+  test('each panel shows step, accuracy, loss terms and compactness; rates and tensors are in the closed Diagnostics section', async ({ page, server }) => {
+    await openApp(page, server.url, { model: 'tiny', seed: 1 });
     await page.getByRole('button', { name: 'Step', exact: true }).click();
-    for (const run of RUNS) await expect.poll(async () => stepOf(await page.getByTestId(`readout-${run}`).textContent()), { timeout: 60_000 }).toBeGreaterThanOrEqual(1);
+    for (const run of RUNS) await expect.poll(async () => stepOfRun(page, run), { timeout: 60_000 }).toBeGreaterThanOrEqual(1);
     for (const run of RUNS) {
       const region = page.locator(`section.panel[data-run=${run}]`);
       await expect(region.getByTestId(`readout-${run}`)).toHaveText(/^step \d+ · accuracy \d+\.\d%$/);

@@ -4,16 +4,14 @@
  * exported probe points and center); Undo and Clear remove the marker and the text. Also measures the
  * marker latency while training: from the last pointer event to the panels' text.
  */
-import { test, expect, chromium, type Browser, type Locator, type Page } from '@playwright/test';
+import type { Locator, Page } from '@playwright/test';
 import { readFile } from 'node:fs/promises';
-import { resolve } from 'node:path';
-import { serveStatic } from './serve';
-import { chromiumArgs, executablePath, webgpu } from './browser';
-import { stepOf } from './readout';
-import { mnistTestSet, traceDigit, type Pt } from './traceDigit';
+import { test, expect, sharePage } from '../testkit/fixtures';
+import { webgpu } from '../testkit/browser.mjs';
+import { openApp, pause, stepsOf, train } from '../testkit/app';
+import { mnistTestSet, traceDigit, type Pt } from '../testkit/traceDigit';
 import { mnistDigit } from '../src/ui/draw/mnistDigit';
 
-const ROOT = resolve(import.meta.dirname, '../dist-e2e');
 const RUNS = [{ run: 'softmax', title: 'Softmax only' }, { run: 'center', title: 'Softmax + center loss' }] as const;
 const TRAIN_STEPS = 300;
 /**
@@ -23,7 +21,7 @@ const TRAIN_STEPS = 300;
 const DIGITS = [{ k: 1, nth: 0 }, { k: 0, nth: 1 }];
 
 const region = (page: Page, title: string) => page.getByRole('region', { name: title, exact: true });
-const steps = (page: Page) => Promise.all(RUNS.map(async ({ run }) => stepOf(await page.getByTestId(`readout-${run}`).textContent())));
+const steps = (page: Page) => stepsOf(page, RUNS.map(({ run }) => run));
 
 /** Draws `strokes` (in 280-px pad coordinates) on the pad with the mouse's pointer events. */
 async function draw(page: Page, pad: Locator, strokes: Pt[][]): Promise<void> {
@@ -49,38 +47,21 @@ async function digitOf(page: Page, title: string) {
 
 test.describe.serial('Draw a digit', () => {
   test.skip(() => !webgpu().available, webgpu().reason);
-  let server: Awaited<ReturnType<typeof serveStatic>>;
-  let browser: Browser;
-  let page: Page;
-  const pageErrors: string[] = [];
+  sharePage();
   const mnist = mnistTestSet();
   const digitStrokes = (k: number, nth = 0) => {
     const idx = [...mnist.labels.keys()].filter((i) => mnist.labels[i] === k)[nth];
     return traceDigit(mnist.images.subarray(idx * 784, (idx + 1) * 784), 10);
   };
 
-  test.beforeAll(async () => {
-    server = await serveStatic(ROOT, '/flock/');
-    browser = await chromium.launch({ executablePath: executablePath(), args: chromiumArgs(true) });
-    page = await (await browser.newContext({ viewport: { width: 1440, height: 900 }, acceptDownloads: true })).newPage();
-    page.on('pageerror', (e) => { pageErrors.push(e.message); console.log('[pageerror]', e.message); });
-  });
-
-  test.afterAll(async () => {
-    await browser?.close();
-    await server?.close();
-  });
-
-  test('a trained tiny run: each traced test digit lands in its class, in every panel', async () => {
-    await page.goto(`${server.url}?model=tiny&seed=1`);
-    await expect(page.getByRole('button', { name: 'Train' })).toBeEnabled({ timeout: 120_000 });
+  test('a trained tiny run: each traced test digit lands in its class, in every panel', async ({ page, server, pageErrors }) => {
+    await openApp(page, server.url, { model: 'tiny', seed: 1 });
     const pad = page.getByRole('img', { name: 'Draw a digit' });
     await expect(pad).toBeVisible();
     expect(await pad.evaluate((e) => e.tagName)).toBe('CANVAS');
     await page.getByRole('button', { name: 'Train' }).click();
     await expect.poll(async () => Math.min(...(await steps(page))), { timeout: 300_000, intervals: [1000] }).toBeGreaterThanOrEqual(TRAIN_STEPS);
-    await page.getByRole('button', { name: 'Pause' }).click();
-    await expect(page.getByRole('button', { name: 'Train' })).toBeVisible();
+    await pause(page);
     const seen: string[] = [];
     await expect.poll(async () => {
       seen.push(JSON.stringify(await steps(page)));
@@ -127,9 +108,8 @@ test.describe.serial('Draw a digit', () => {
     expect(pageErrors).toEqual([]);
   });
 
-  test('while training, the marker follows the runs; Undo of the only stroke and Clear remove it', async () => {
-    await page.getByRole('button', { name: 'Train' }).click();
-    await expect(page.getByRole('button', { name: 'Pause' })).toBeVisible();
+  test('while training, the marker follows the runs; Undo of the only stroke and Clear remove it', async ({ page, pageErrors }) => {
+    await train(page);
     const pad = page.getByRole('img', { name: 'Draw a digit' });
     // Latency: from the last pointer event of a quick stroke (a 1) to the text in every panel.
     const latencies: number[] = [];

@@ -3,57 +3,43 @@
  * e2e build (window.__flockDebug → the worker): a diverging run, a lost GPU device, a crashed worker,
  * a hung worker. Each time the user sees what happened in plain words and no run restarts from step 0.
  */
-import { test, expect, chromium, type Browser, type Page } from '@playwright/test';
-import { resolve } from 'node:path';
-import { serveStatic } from './serve';
-import { chromiumArgs, executablePath, webgpu } from './browser';
-import { stepOf } from './readout';
+import type { Page } from '@playwright/test';
+import { test, expect, sharePage } from '../testkit/fixtures';
+import { webgpu } from '../testkit/browser.mjs';
+import { appUrl, openApp, stepOfRun } from '../testkit/app';
 
-const ROOT = resolve(import.meta.dirname, '../dist-e2e');
 type Hook = (action: 'lose-device' | 'crash' | 'hang' | 'poison', run?: string) => void;
 
-const step = async (page: Page, run: string) => stepOf(await page.getByTestId(`readout-${run}`).textContent());
 const hook = (page: Page, action: Parameters<Hook>[0], run?: string) =>
   page.evaluate(([a, r]) => (window as unknown as { __flockDebug: Hook }).__flockDebug(a as Parameters<Hook>[0], r), [action, run]);
 
 test.describe.serial('faults', () => {
-  let server: Awaited<ReturnType<typeof serveStatic>>;
-  let browser: Browser;
-  let page: Page;
+  const shared = sharePage({ context: { viewport: { width: 1280, height: 720 } } });
 
   test.beforeAll(async () => {
-    server = await serveStatic(ROOT, '/flock/');
-    browser = await chromium.launch({ executablePath: executablePath(), args: chromiumArgs(true) });
-    page = await browser.newPage();
-    page.on('pageerror', (e) => console.log('[pageerror]', e.message));
-    await page.goto(`${server.url}?model=tiny&seed=3`);
-    await expect(page.getByRole('button', { name: 'Train' })).toBeEnabled({ timeout: 120_000 });
+    const { page, server } = shared;
+    await openApp(page, server.url, { model: 'tiny', seed: 3 });
     await page.getByRole('button', { name: 'Train' }).click();
     // Checkpoints are kept every 5 s: train long enough to have one past step 0.
-    await expect.poll(() => step(page, 'center'), { timeout: 180_000 }).toBeGreaterThanOrEqual(12);
+    await expect.poll(() => stepOfRun(page, 'center'), { timeout: 180_000 }).toBeGreaterThanOrEqual(12);
   });
 
-  test.afterAll(async () => {
-    await browser?.close();
-    await server?.close();
-  });
-
-  test('a diverging run pauses itself with a message, the others go on, and rollback resumes it', async () => {
+  test('a diverging run pauses itself with a message, the others go on, and rollback resumes it', async ({ page }) => {
     await hook(page, 'poison', 'center');
     const banner = page.getByTestId('diverged-center');
     await expect(banner).toBeVisible({ timeout: 60_000 });
     await expect(banner).toContainText('diverged');
-    const frozen = await step(page, 'center');
-    const soft = await step(page, 'softmax');
-    await expect.poll(() => step(page, 'softmax'), { timeout: 60_000 }).toBeGreaterThan(soft + 2);
-    expect(await step(page, 'center')).toBe(frozen);
+    const frozen = await stepOfRun(page, 'center');
+    const soft = await stepOfRun(page, 'softmax');
+    await expect.poll(() => stepOfRun(page, 'softmax'), { timeout: 60_000 }).toBeGreaterThan(soft + 2);
+    expect(await stepOfRun(page, 'center')).toBe(frozen);
     await banner.getByRole('button', { name: 'Roll back to last good checkpoint' }).click();
     await expect(page.getByTestId('notices')).toContainText(/Rolled back to step \d+/);
     await expect(banner).toHaveCount(0);
     const back = Number(/Rolled back to step (\d+)/.exec((await page.getByTestId('notices').textContent()) ?? '')![1]);
     expect(back).toBeGreaterThan(0);
     expect(back).toBeLessThanOrEqual(frozen);
-    await expect.poll(() => step(page, 'center'), { timeout: 60_000 }).toBeGreaterThan(back + 2);
+    await expect.poll(() => stepOfRun(page, 'center'), { timeout: 60_000 }).toBeGreaterThan(back + 2);
     await page.getByTestId('notices').getByRole('button', { name: 'Dismiss' }).click();
   });
 
@@ -62,9 +48,9 @@ test.describe.serial('faults', () => {
     ['crash', /worker crashed/],
     ['hang', /stopped responding/],
   ] as const) {
-    test(`${action}: reported, the worker is respawned and every run resumes from its checkpoint`, async () => {
+    test(`${action}: reported, the worker is respawned and every run resumes from its checkpoint`, async ({ page }) => {
       test.skip(action === 'lose-device' && !webgpu().available, webgpu().reason);
-      const before = Math.max(await step(page, 'center'), await step(page, 'softmax'));
+      const before = Math.max(await stepOfRun(page, 'center'), await stepOfRun(page, 'softmax'));
       await hook(page, action);
       const notices = page.getByTestId('notices');
       await expect(notices).toContainText(words, { timeout: 60_000 });
@@ -75,13 +61,13 @@ test.describe.serial('faults', () => {
       await expect(page.getByTestId('backend')).toContainText(webgpu().available ? 'WebGPU' : /WebGL|CPU/, { timeout: 120_000 });
       // Training goes on by itself from the checkpoint, never from step 0.
       await expect(page.getByRole('button', { name: 'Pause' })).toBeVisible({ timeout: 120_000 });
-      await expect.poll(() => step(page, 'softmax'), { timeout: 120_000 }).toBeGreaterThan(at);
-      expect(await step(page, 'center')).toBeGreaterThan(0);
+      await expect.poll(() => stepOfRun(page, 'softmax'), { timeout: 120_000 }).toBeGreaterThan(at);
+      expect(await stepOfRun(page, 'center')).toBeGreaterThan(0);
       await notices.getByRole('button', { name: 'Dismiss' }).click();
     });
   }
 
-  test('hundreds of λ changes in a burst leave UI, URL and worker agreeing on the last value', async () => {
+  test('hundreds of λ changes in a burst leave UI, URL and worker agreeing on the last value', async ({ page }) => {
     await page.evaluate(() => {
       const el = document.getElementById('lambda') as HTMLInputElement;
       const set = Object.getOwnPropertyDescriptor(HTMLInputElement.prototype, 'value')!.set!;
@@ -98,7 +84,7 @@ test.describe.serial('faults', () => {
     await expect(region.locator('.metrics div').filter({ hasText: /^λ/ })).toContainText('0.01', { timeout: 60_000 });
   });
 
-  test('switching the model mid-step, twice, restarts every run on the last model chosen', async () => {
+  test('switching the model mid-step, twice, restarts every run on the last model chosen', async ({ page }) => {
     await page.getByRole('combobox', { name: /Model/ }).selectOption('conv');
     await expect(page.getByTestId('backend')).toContainText('Mini CNN', { timeout: 60_000 });
     await expect(page.getByRole('button', { name: 'Train' })).toBeVisible();
@@ -112,7 +98,7 @@ test.describe.serial('faults', () => {
     await expect(page.getByTestId('readout-softmax')).toContainText('step 1 ');
   });
 
-  test('Reset while a step is in flight leaves both runs consistently at step 0', async () => {
+  test('Reset while a step is in flight leaves both runs consistently at step 0', async ({ page }) => {
     await page.getByRole('button', { name: 'Step' }).click();
     await page.getByRole('button', { name: 'Reset' }).click();
     await expect(page.getByTestId('readout-center')).toContainText('step 0 ', { timeout: 60_000 });
@@ -125,41 +111,28 @@ test.describe.serial('faults', () => {
   });
 });
 
-test('a slow download shows byte progress and can be cancelled, then retried', async ({ browser }) => {
-  const server = await serveStatic(ROOT, '/flock/', { throttle: { match: /train-images/, bytesPerSecond: 400_000 } });
-  try {
-    const page = await browser.newPage();
-    await page.goto(`${server.url}?model=tiny`);
-    const bar = page.getByRole('progressbar', { name: 'Loading MNIST' });
-    await expect(bar).toBeVisible();
-    await expect.poll(async () => Number(await bar.getAttribute('value')), { timeout: 60_000 }).toBeGreaterThan(500_000);
-    await expect(page.getByText(/Loading MNIST… [\d.]+ MB \/ 1\d\.\d MB/)).toBeVisible();
-    await page.getByRole('button', { name: 'Cancel' }).click();
-    const error = page.getByTestId('error');
-    await expect(error).toContainText('cancelled');
-    await expect(page.getByRole('button', { name: 'Train' })).toBeDisabled();
-    await page.close();
-  } finally {
-    await server.close();
-  }
+test('a slow download shows byte progress and can be cancelled, then retried', async ({ page, serve }) => {
+  const server = await serve({ throttle: { match: /train-images/, bytesPerSecond: 400_000 } });
+  await page.goto(appUrl(server.url, { model: 'tiny' }));
+  const bar = page.getByRole('progressbar', { name: 'Loading MNIST' });
+  await expect(bar).toBeVisible();
+  await expect.poll(async () => Number(await bar.getAttribute('value')), { timeout: 60_000 }).toBeGreaterThan(500_000);
+  await expect(page.getByText(/Loading MNIST… [\d.]+ MB \/ 1\d\.\d MB/)).toBeVisible();
+  await page.getByRole('button', { name: 'Cancel' }).click();
+  const error = page.getByTestId('error');
+  await expect(error).toContainText('cancelled');
+  await expect(page.getByRole('button', { name: 'Train' })).toBeDisabled();
 });
 
-test('an unknown or unavailable ?backend= is explained and the best backend is used', async () => {
-  const server = await serveStatic(ROOT, '/flock/');
-  const plain = await chromium.launch({ executablePath: executablePath(), args: chromiumArgs(false) });
-  try {
-    const page = await plain.newPage();
-    await page.goto(`${server.url}?model=tiny&backend=vulkan`);
-    await expect(page.getByTestId('notices')).toContainText('backend');
-    await expect(page.getByTestId('backend')).toContainText(/WebGL|CPU/, { timeout: 120_000 });
-    await page.goto(`${server.url}?model=tiny&backend=webgpu`);
-    await expect(page.getByTestId('fallback-banner')).toContainText('webgpu was asked for but is unavailable', { timeout: 120_000 });
-    await page.goto(`${server.url}?model=tiny&backend=cpu`);
-    await expect(page.getByTestId('backend')).toContainText('CPU', { timeout: 120_000 });
-    await page.getByRole('button', { name: 'Train' }).click();
-    await expect.poll(async () => stepOf(await page.getByTestId('readout-center').textContent()), { timeout: 120_000 }).toBeGreaterThanOrEqual(3);
-  } finally {
-    await plain.close();
-    await server.close();
-  }
+test('an unknown or unavailable ?backend= is explained and the best backend is used', async ({ plainBrowser, server }) => {
+  const page = await plainBrowser.newPage();
+  await page.goto(`${server.url}?model=tiny&backend=vulkan`);
+  await expect(page.getByTestId('notices')).toContainText('backend');
+  await expect(page.getByTestId('backend')).toContainText(/WebGL|CPU/, { timeout: 120_000 });
+  await page.goto(`${server.url}?model=tiny&backend=webgpu`);
+  await expect(page.getByTestId('fallback-banner')).toContainText('webgpu was asked for but is unavailable', { timeout: 120_000 });
+  await page.goto(`${server.url}?model=tiny&backend=cpu`);
+  await expect(page.getByTestId('backend')).toContainText('CPU', { timeout: 120_000 });
+  await page.getByRole('button', { name: 'Train' }).click();
+  await expect.poll(async () => stepOfRun(page, 'center'), { timeout: 120_000 }).toBeGreaterThanOrEqual(3);
 });

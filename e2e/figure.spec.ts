@@ -3,44 +3,25 @@
  * plots in one row at 1440 px, one shared caption, the per-panel buttons in a menu — and
  * "Save figure" as a PNG and as an SVG with one vector dot per probe point.
  */
-import { test, expect, chromium, type Browser, type Page } from '@playwright/test';
 import { mkdir, readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
-import { serveStatic } from './serve';
-import { chromiumArgs, executablePath } from './browser';
-import { stepOf } from './readout';
+import { test, expect, sharePage } from '../testkit/fixtures';
+import { openApp, stepsOf } from '../testkit/app';
 
-const ROOT = resolve(import.meta.dirname, '../dist-e2e');
 const ARTIFACTS = resolve(import.meta.dirname, 'artifacts');
 const TITLES = ['λ = 0 (softmax only)', 'λ = 0.003', 'λ = 0.01', 'λ = 0.1', 'λ = 1'];
 const PROBE = 2000;
 
 test.describe.serial('Figure view', () => {
-  let server: Awaited<ReturnType<typeof serveStatic>>;
-  let browser: Browser;
-  let page: Page;
-  const pageErrors: string[] = [];
+  sharePage();
+  test.beforeAll(() => mkdir(ARTIFACTS, { recursive: true }));
 
-  test.beforeAll(async () => {
-    await mkdir(ARTIFACTS, { recursive: true });
-    server = await serveStatic(ROOT, '/flock/');
-    browser = await chromium.launch({ executablePath: executablePath(), args: chromiumArgs(true) });
-    page = await (await browser.newContext({ viewport: { width: 1440, height: 900 }, acceptDownloads: true })).newPage();
-    page.on('pageerror', (e) => { pageErrors.push(e.message); console.log('[pageerror]', e.message); });
-  });
-
-  test.afterAll(async () => {
-    await browser?.close();
-    await server?.close();
-  });
-
-  test('at 1440 px the five λ-grid panels are equal squares in one row, under one caption with the settings', async () => {
-    await page.goto(`${server.url}?model=tiny&runs=0,0.003,0.01,0.1,1&view=figure`);
-    await expect(page.getByRole('button', { name: 'Train' })).toBeEnabled({ timeout: 120_000 });
+  test('at 1440 px the five λ-grid panels are equal squares in one row, under one caption with the settings', async ({ page, server }) => {
+    await openApp(page, server.url, { model: 'tiny', runs: '0,0.003,0.01,0.1,1', view: 'figure' });
     await expect(page.getByRole('button', { name: 'Figure view' })).toHaveAttribute('aria-pressed', 'true');
     await expect(page.getByRole('region')).toHaveCount(5);
     await page.getByRole('button', { name: 'Step', exact: true }).click();
-    await expect.poll(async () => Math.min(...await Promise.all([0, 1, 2, 3, 4].map(async (k) => stepOf(await page.getByTestId(`readout-grid${k}`).textContent())))),
+    await expect.poll(async () => Math.min(...await stepsOf(page, [0, 1, 2, 3, 4].map((k) => `grid${k}`))),
       { timeout: 120_000 }).toBeGreaterThanOrEqual(1);
     const boxes = await Promise.all(TITLES.map(async (name) => (await page.getByRole('region', { name, exact: true }).boundingBox())!));
     const summary = boxes.map((b) => `${b.x.toFixed(0)},${b.y.toFixed(0)} ${b.width.toFixed(1)}×${b.height.toFixed(1)}`).join(' | ');
@@ -64,7 +45,7 @@ test.describe.serial('Figure view', () => {
     await page.screenshot({ path: resolve(ARTIFACTS, 'flock-figure-1440.png') });
   });
 
-  test('the per-panel buttons are in each panel\'s menu and still work', async () => {
+  test('the per-panel buttons are in each panel\'s menu and still work', async ({ page }) => {
     const region = page.getByRole('region', { name: 'λ = 0.1', exact: true });
     const exportButton = region.getByRole('button', { name: 'Export embeddings' });
     await expect(exportButton).toBeHidden();
@@ -78,7 +59,7 @@ test.describe.serial('Figure view', () => {
     await expect(exportButton).toBeHidden();
   });
 
-  test('Save figure: a one-row PNG, and an SVG with a vector dot per probe point and the centers', async () => {
+  test('Save figure: a one-row PNG, and an SVG with a vector dot per probe point and the centers', async ({ page }) => {
     const [png] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Save figure (PNG)' }).click()]);
     expect(png.suggestedFilename()).toMatch(/^flock-figure-step\d+\.png$/);
     await png.saveAs(resolve(ARTIFACTS, 'flock-figure.png'));
@@ -110,7 +91,7 @@ test.describe.serial('Figure view', () => {
     }
   });
 
-  test('the toggle leaves figure view (and the URL says so) and comes back', async () => {
+  test('the toggle leaves figure view (and the URL says so) and comes back', async ({ page, pageErrors }) => {
     const toggle = page.getByRole('button', { name: 'Figure view' });
     await toggle.click();
     await expect(toggle).toHaveAttribute('aria-pressed', 'false');

@@ -2,44 +2,25 @@
  * The λ grid (small multiples): N runs from the same init, one λ each, all trained fairly; and the
  * URL parameters that size a session (probe, batch, speed). One page, reused (serial).
  */
-import { test, expect, chromium, type Browser, type Page } from '@playwright/test';
+import type { Page } from '@playwright/test';
 import { mkdir, readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
-import { serveStatic } from './serve';
-import { chromiumArgs, executablePath } from './browser';
-import { settled, stepOf } from './readout';
+import { test, expect, sharePage } from '../testkit/fixtures';
+import { settled } from '../testkit/readout';
+import { openApp, stepsOf } from '../testkit/app';
 import { compactness } from '../src/train/metrics';
 
-const ROOT = resolve(import.meta.dirname, '../dist-e2e');
 const ARTIFACTS = resolve(import.meta.dirname, 'artifacts');
 const GRID = ['grid0', 'grid1', 'grid2'] as const;
 
-async function gridSteps(page: Page, runs: readonly string[] = GRID): Promise<number[]> {
-  return Promise.all(runs.map(async (r) => stepOf(await page.getByTestId(`readout-${r}`).textContent())));
-}
+const gridSteps = (page: Page, runs: readonly string[] = GRID) => stepsOf(page, runs);
 const num = async (page: Page, id: string) => Number((await page.getByTestId(id).textContent())?.replace(/,/g, ''));
 
 test.describe.serial('λ grid', () => {
-  let server: Awaited<ReturnType<typeof serveStatic>>;
-  let browser: Browser;
-  let page: Page;
-  const pageErrors: string[] = [];
+  sharePage();
 
-  test.beforeAll(async () => {
-    server = await serveStatic(ROOT, '/flock/');
-    browser = await chromium.launch({ executablePath: executablePath(), args: chromiumArgs(true) });
-    page = await (await browser.newContext({ viewport: { width: 1440, height: 900 }, acceptDownloads: true })).newPage();
-    page.on('pageerror', (e) => { pageErrors.push(e.message); console.log('[pageerror]', e.message); });
-  });
-
-  test.afterAll(async () => {
-    await browser?.close();
-    await server?.close();
-  });
-
-  test('?runs=0,0.01,1 trains 3 small multiples from the same init; each advances and shows its own throughput', async () => {
-    await page.goto(`${server.url}?model=tiny&runs=0,0.01,1&probe=500&batch=32`);
-    await expect(page.getByRole('button', { name: 'Train' })).toBeEnabled({ timeout: 120_000 });
+  test('?runs=0,0.01,1 trains 3 small multiples from the same init; each advances and shows its own throughput', async ({ page, server }) => {
+    await openApp(page, server.url, { model: 'tiny', runs: '0,0.01,1', probe: 500, batch: 32 });
     await expect(page.getByRole('region')).toHaveCount(3);
     for (const name of ['λ = 0 (softmax only)', 'λ = 0.01', 'λ = 1']) await expect(page.getByRole('region', { name })).toBeVisible();
     await expect(page.getByRole('slider', { name: /λ/ })).toBeDisabled(); // each panel has its own λ
@@ -84,7 +65,7 @@ test.describe.serial('λ grid', () => {
     await page.screenshot({ path: resolve(ARTIFACTS, 'flock-grid-1440.png'), fullPage: true });
   });
 
-  test('Speed caps the step rate of every run without a restart', async () => {
+  test('Speed caps the step rate of every run without a restart', async ({ page }) => {
     const before = Math.max(...(await gridSteps(page)));
     await page.getByRole('combobox', { name: /^Speed/ }).selectOption('1');
     await expect(page).toHaveURL(/speed=1(&|$)/);
@@ -97,15 +78,15 @@ test.describe.serial('λ grid', () => {
     await page.getByRole('combobox', { name: /^Speed/ }).selectOption('0');
   });
 
-  test('the λ grid control: off gives the pair, on gives the grid back, the list is editable and validated', async () => {
+  test('the λ grid control: off gives the pair, on gives the grid back, the list is editable and validated', async ({ page }) => {
     const toggle = page.getByRole('checkbox', { name: /λ grid/ });
     await toggle.uncheck();
     await expect(page.getByRole('region')).toHaveCount(2);
     await expect(page.getByRole('region', { name: 'Softmax only' })).toBeVisible();
-    await expect(page).not.toHaveURL(/runs=/);
+    await expect(page).not.toHaveURL(/(grid|runs)=/); // the old name runs= opened the page; the URL now says grid=
     await toggle.check();
     await expect(page.getByRole('region')).toHaveCount(3);
-    await expect(page).toHaveURL(/runs=0%2C0\.01%2C1|runs=0,0\.01,1/);
+    await expect(page).toHaveURL(/grid=0%2C0\.01%2C1|grid=0,0\.01,1/);
 
     const list = page.getByRole('textbox', { name: /λ values/ });
     await list.fill('0, 0.1');
@@ -121,9 +102,8 @@ test.describe.serial('λ grid', () => {
     await expect.poll(async () => Math.min(...(await gridSteps(page, ['grid0', 'grid1']))), { timeout: 60_000 }).toBeGreaterThanOrEqual(1);
   });
 
-  test("turning the grid on from the pair gives the paper's five λ values", async () => {
-    await page.goto(`${server.url}?model=tiny&probe=500`);
-    await expect(page.getByRole('button', { name: 'Train' })).toBeEnabled({ timeout: 120_000 });
+  test("turning the grid on from the pair gives the paper's five λ values", async ({ page, server, pageErrors }) => {
+    await openApp(page, server.url, { model: 'tiny', probe: 500 });
     await page.getByRole('checkbox', { name: /λ grid/ }).check();
     await expect(page.getByRole('region')).toHaveCount(5);
     for (const name of ['λ = 0 (softmax only)', 'λ = 0.003', 'λ = 0.01', 'λ = 0.1', 'λ = 1']) await expect(page.getByRole('region', { name })).toBeVisible();

@@ -4,12 +4,13 @@
  * `Content-Encoding: gzip`, so the browser hands the worker already-decompressed IDX bytes; the app
  * must load MNIST and train both runs a few steps in Chromium with WebGPU all the same.
  */
-import { test, expect, chromium, type Browser } from '@playwright/test';
+import type { Browser } from '@playwright/test';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createServer } from 'node:net';
 import { resolve } from 'node:path';
-import { chromiumArgs, executablePath, webgpu } from './browser';
-import { stepOf } from './readout';
+import { test, expect } from '../testkit/fixtures';
+import { webgpu } from '../testkit/browser.mjs';
+import { appUrl, stepsOf } from '../testkit/app';
 
 const ROOT = resolve(import.meta.dirname, '..');
 const npm = process.platform === 'win32' ? 'npm.cmd' : 'npm';
@@ -73,17 +74,11 @@ async function runToEnd(args: string[]): Promise<void> {
 
 test.describe.serial("the README's commands serve a working app", () => {
   test.skip(() => !webgpu().available, webgpu().reason);
-  let browser: Browser;
   let server: Started | undefined;
-
-  test.beforeAll(async () => {
-    browser = await chromium.launch({ executablePath: executablePath(), args: chromiumArgs(true) });
-  });
   test.afterEach(() => { stop(server); server = undefined; });
-  test.afterAll(async () => { await browser?.close(); });
 
   /** Opens the app, trains both runs ≥ 3 steps, and checks that no data error appeared. */
-  async function trainsBothRuns(url: string): Promise<void> {
+  async function trainsBothRuns(browser: Browser, url: string): Promise<void> {
     // What the server does with the data files, recorded for the report (the reason this test exists).
     const head = await fetch(`${url}data/t10k-labels-idx1-ubyte.gz`, { headers: { 'Accept-Encoding': 'gzip' } });
     test.info().annotations.push({ type: 'data Content-Encoding', description: head.headers.get('content-encoding') ?? '(none)' });
@@ -91,7 +86,7 @@ test.describe.serial("the README's commands serve a working app", () => {
     const errors: string[] = [];
     page.on('pageerror', (e) => errors.push(e.message));
     try {
-      await page.goto(`${url}?model=tiny&seed=1&probe=500`);
+      await page.goto(appUrl(url, { model: 'tiny', seed: 1, probe: 500 }));
       await expect(page.getByTestId('backend')).toContainText('WebGPU', { timeout: 180_000 });
       await expect(page.getByRole('button', { name: 'Train' })).toBeEnabled({ timeout: 180_000 });
       await expect(page.getByTestId('error')).toHaveCount(0);
@@ -101,10 +96,7 @@ test.describe.serial("the README's commands serve a working app", () => {
       const steps = async () => {
         // count() first: isEnabled() on a button that is not there (it reads Pause now) would wait for it.
         if ((await train.count()) && (await train.isEnabled())) await train.click().catch(() => {});
-        return Math.min(
-          stepOf(await page.getByTestId('readout-softmax').textContent()),
-          stepOf(await page.getByTestId('readout-center').textContent()),
-        );
+        return Math.min(...(await stepsOf(page, ['softmax', 'center'])));
       };
       await expect.poll(steps, { timeout: 300_000, intervals: [1000] }).toBeGreaterThanOrEqual(3);
       await page.getByRole('button', { name: 'Pause' }).click();
@@ -114,14 +106,14 @@ test.describe.serial("the README's commands serve a working app", () => {
     }
   }
 
-  test('npm run dev: MNIST loads and both runs train', async () => {
+  test('npm run dev: MNIST loads and both runs train', async ({ browser }) => {
     server = await startServer('dev');
-    await trainsBothRuns(server.url);
+    await trainsBothRuns(browser, server.url);
   });
 
-  test('npm run build, then npm run preview: MNIST loads and both runs train', async () => {
+  test('npm run build, then npm run preview: MNIST loads and both runs train', async ({ browser }) => {
     await runToEnd(['run', 'build']);
     server = await startServer('preview');
-    await trainsBothRuns(server.url);
+    await trainsBothRuns(browser, server.url);
   });
 });

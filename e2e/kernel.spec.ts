@@ -1,8 +1,8 @@
 /**
  * The WGSL center-loss kernels (src/train/centerLossWebgpu.ts) in headless Chromium on WebGPU
  * (SwiftShader here), through the built test page e2e/harness/kernel.html served from a sub-path.
- * Needs `npx vite build --mode e2e` first (dist-e2e/, or the folder in $FLOCK_DIST_E2E); the spec
- * starts its own static server.
+ * Needs `npx vite build --mode e2e` first (dist-e2e/, or the folder in $FLOCK_DIST_E2E), served by
+ * the test kit's static server (testkit/fixtures.ts).
  *
  * Golden vectors: tests/fixtures/center-loss-golden.json (bench/reference/golden.py), in the repo.
  * Tolerance for float32 results against float64 golden values and between implementations:
@@ -11,19 +11,13 @@
  * Paths: 'composed' (tfjs ops, the reference), 'wgsl' (default, split forward: 3 dispatches/step),
  * 'wgslFused' (loss + Eq. 3 gradient in one dispatch: 4 dispatches/step).
  */
-import { existsSync } from 'node:fs';
-import { dirname, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { chromium, expect, test, type Browser, type Page } from '@playwright/test';
-import { chromiumArgs, executablePath, webgpu } from './browser';
-import { serveStatic, type StaticServer } from './serve';
+import { test, expect, sharePage } from '../testkit/fixtures';
+import { webgpu } from '../testkit/browser.mjs';
+import { openHarness } from '../testkit/app';
 import { GOLDEN_CASES, goldenFile, tolRatio } from '../tests/golden';
 import type { CenterLossOutputs, GoldenCaseInput, PathId } from './harness/kernel';
 import { CENTER_RULES } from '../src/train/rules';
 
-const here = dirname(fileURLToPath(import.meta.url));
-const ROOT = process.env.FLOCK_DIST_E2E ? resolve(process.env.FLOCK_DIST_E2E) : resolve(here, '../dist-e2e');
-const PAGE = 'e2e/harness/kernel.html';
 const PATHS: PathId[] = ['composed', 'wgsl', 'wgslFused'];
 
 /** tolRatio of `actual` against `expected` (≤ 1 passes; NaN or a length mismatch is Infinity). */
@@ -34,36 +28,20 @@ function worst(actual: number | number[], expected: number | number[] | number[]
 
 // Tests share one page (shader compiles take seconds on SwiftShader); they are independent: after a
 // failure Playwright starts a new worker, beforeAll runs again and init() runs in the fresh page.
-let server: StaticServer;
-let browser: Browser;
-let page: Page;
-const pageErrors: string[] = [];
+const shared = sharePage();
 
 // Every test here needs WebGPU: where the browser has none they are reported as skipped, with the reason.
 test.skip(() => !webgpu().available, webgpu().reason);
 
 test.beforeAll(async () => {
   test.setTimeout(180_000);
-  if (!existsSync(resolve(ROOT, PAGE))) {
-    throw new Error(`${resolve(ROOT, PAGE)} is missing: build the e2e site first (npx vite build --mode e2e)`);
-  }
-  server = await serveStatic(ROOT, '/flock/');
-  browser = await chromium.launch({ executablePath: executablePath(), args: chromiumArgs(true) });
-  page = await browser.newPage();
-  page.on('pageerror', (e) => pageErrors.push(`pageerror: ${e.message}`));
-  page.on('console', (m) => { if (m.type() === 'error') pageErrors.push(`console.error: ${m.text()}`); });
-  await page.goto(server.url + PAGE);
-  await page.waitForFunction(() => !!window.flockKernel);
+  const { page, server } = shared;
+  await openHarness(page, server.url, 'kernel', 'flockKernel');
   const info = await page.evaluate(() => window.flockKernel.init());
   if (info.backend !== 'webgpu') throw new Error(`harness is not on WebGPU: ${JSON.stringify(info)}`);
 });
 
-test.afterAll(async () => {
-  await browser?.close();
-  await server?.close();
-});
-
-test('the harness runs on the WebGPU backend and the kernels validate', async () => {
+test('the harness runs on the WebGPU backend and the kernels validate', async ({ page }) => {
   test.setTimeout(180_000);
   // init(): setBackend('webgpu') must resolve true; validateCenterLossKernels([1,2,3]) runs every
   // kernel variant under a WebGPU validation error scope and self-checks it against composed ops.
@@ -74,11 +52,12 @@ test('the harness runs on the WebGPU backend and the kernels validate', async ()
   expect(info.backend).toBe('webgpu');
   expect(await page.evaluate(() => window.flockKernel.backend())).toBe('webgpu');
   // Served from the sub-path, nothing requested outside it.
-  expect(server.requests.length).toBeGreaterThan(0);
-  expect(server.requests.every((r) => r.startsWith('/flock/'))).toBe(true);
+  const requests = shared.requests();
+  expect(requests.length).toBeGreaterThan(0);
+  expect(requests.every((r) => r.startsWith('/flock/'))).toBe(true);
 });
 
-test('every golden case matches every expectation on every path (|a−b| ≤ 1e-5·|b| + 1e-9)', async () => {
+test('every golden case matches every expectation on every path (|a−b| ≤ 1e-5·|b| + 1e-9)', async ({ page }) => {
   test.setTimeout(180_000);
   const cases = goldenFile().cases;
   expect(cases).toHaveLength(GOLDEN_CASES);
@@ -103,7 +82,7 @@ test('every golden case matches every expectation on every path (|a−b| ≤ 1e-
 });
 
 for (const B of [1, 7, 128, 1000]) {
-  test(`wgsl and composed agree on random inputs, B=${B}, K=10, D=2, with absent classes`, async () => {
+  test(`wgsl and composed agree on random inputs, B=${B}, K=10, D=2, with absent classes`, async ({ page }) => {
     test.setTimeout(120_000);
     for (const seed of [1, 2]) {
       const r = await page.evaluate(([b, s]) => window.flockKernel.random(b, 10, 2, s), [B, seed] as const);
@@ -119,7 +98,7 @@ for (const B of [1, 7, 128, 1000]) {
   });
 }
 
-test('general D: wgsl and composed agree for D = 1, 3, 4 and 32', async () => {
+test('general D: wgsl and composed agree for D = 1, 3, 4 and 32', async ({ page }) => {
   test.setTimeout(120_000);
   for (const D of [1, 3, 4, 32]) {
     const r = await page.evaluate(([d]) => window.flockKernel.random(300, 10, d, 5), [D] as const);
@@ -130,7 +109,7 @@ test('general D: wgsl and composed agree for D = 1, 3, 4 and 32', async () => {
 });
 
 for (const optimizer of ['sgd', 'adam'] as const) {
-  test(`the real Run trains the same through composed, wgsl and wgslFused: 5 ${optimizer} steps, λ = 0.3, every rule`, async () => {
+  test(`the real Run trains the same through composed, wgsl and wgslFused: 5 ${optimizer} steps, λ = 0.3, every rule`, async ({ page }) => {
     test.setTimeout(300_000);
     const r = await page.evaluate((o) => window.flockKernel.runSteps(42, 5, o), optimizer);
     expect(r.lambda).not.toBe(1);
@@ -157,14 +136,14 @@ for (const optimizer of ['sgd', 'adam'] as const) {
   });
 }
 
-test('no tensor leak over 100 calls of every WGSL op', async () => {
+test('no tensor leak over 100 calls of every WGSL op', async ({ page }) => {
   test.setTimeout(180_000);
   const r = await page.evaluate(() => window.flockKernel.leak(100));
   expect(r.after, `numTensors before ${r.before}, after ${r.after}`).toBe(r.before);
   expect(r.dataBuffersAfter).toBe(r.dataBuffersBefore);
 });
 
-test('dispatches per training step: 3 for wgsl, 4 for wgslFused, fewer than composed', async () => {
+test('dispatches per training step: 3 for wgsl, 4 for wgslFused, fewer than composed', async ({ page }) => {
   test.setTimeout(180_000);
   const r = await page.evaluate(() => window.flockKernel.bench(128, 3));
   test.info().annotations.push({ type: 'bench', description: JSON.stringify(r) });
@@ -173,6 +152,6 @@ test('dispatches per training step: 3 for wgsl, 4 for wgslFused, fewer than comp
   expect(r.paths.composed.dispatches.total).toBeGreaterThan(r.paths.wgsl.dispatches.total);
 });
 
-test('no page errors (WGSL validation errors are logged as console errors)', async () => {
+test('no page errors (WGSL validation errors are logged as console errors)', async ({ errorLog: pageErrors }) => {
   expect(pageErrors, pageErrors.join('\n')).toEqual([]);
 });

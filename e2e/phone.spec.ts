@@ -3,39 +3,20 @@
  * shared legend, the settings in a sheet that the Controls button opens and closes (closed at
  * first), and a tap on a point shows its tooltip.
  */
-import { test, expect, chromium, type Browser, type Page } from '@playwright/test';
 import { mkdir } from 'node:fs/promises';
 import { resolve } from 'node:path';
-import { serveStatic } from './serve';
-import { chromiumArgs, executablePath } from './browser';
-import { stepOf } from './readout';
+import { test, expect, sharePage } from '../testkit/fixtures';
+import { openApp, stepsOf } from '../testkit/app';
 
-const ROOT = resolve(import.meta.dirname, '../dist-e2e');
 const ARTIFACTS = resolve(import.meta.dirname, 'artifacts');
 const RUNS = ['softmax', 'center'] as const;
 
 test.describe.serial('Phone', () => {
-  let server: Awaited<ReturnType<typeof serveStatic>>;
-  let browser: Browser;
-  let page: Page;
-  const pageErrors: string[] = [];
+  sharePage({ context: { viewport: { width: 375, height: 812 }, hasTouch: true } });
+  test.beforeAll(() => mkdir(ARTIFACTS, { recursive: true }));
 
-  test.beforeAll(async () => {
-    await mkdir(ARTIFACTS, { recursive: true });
-    server = await serveStatic(ROOT, '/flock/');
-    browser = await chromium.launch({ executablePath: executablePath(), args: chromiumArgs(true) });
-    page = await (await browser.newContext({ viewport: { width: 375, height: 812 }, hasTouch: true, acceptDownloads: true })).newPage();
-    page.on('pageerror', (e) => { pageErrors.push(e.message); console.log('[pageerror]', e.message); });
-  });
-
-  test.afterAll(async () => {
-    await browser?.close();
-    await server?.close();
-  });
-
-  test('the settings are in a sheet: closed at first, the Controls button opens and closes it', async () => {
-    await page.goto(`${server.url}?model=tiny&seed=1`);
-    await expect(page.getByRole('button', { name: 'Train' })).toBeEnabled({ timeout: 120_000 });
+  test('the settings are in a sheet: closed at first, the Controls button opens and closes it', async ({ page, server }) => {
+    await openApp(page, server.url, { model: 'tiny', seed: 1 });
     const toggle = page.getByRole('button', { name: 'Controls' });
     const lambda = page.getByRole('slider', { name: /λ/ });
     await expect(toggle).toHaveAttribute('aria-expanded', 'false');
@@ -49,9 +30,9 @@ test.describe.serial('Phone', () => {
     await expect(lambda).toBeHidden();
   });
 
-  test('both panels sit side by side within the first screen, with one shared legend', async () => {
+  test('both panels sit side by side within the first screen, with one shared legend', async ({ page }) => {
     await page.getByRole('button', { name: 'Train' }).click();
-    const steps = () => Promise.all(RUNS.map(async (r) => stepOf(await page.getByTestId(`readout-${r}`).textContent())));
+    const steps = () => stepsOf(page, RUNS);
     await expect.poll(async () => Math.min(...(await steps())), { timeout: 240_000, intervals: [1000] }).toBeGreaterThanOrEqual(30);
     await page.getByRole('button', { name: 'Pause' }).click();
     await expect.poll(() => page.evaluate((runs) => runs.every((r) => window.__flockScatter?.[r]?.settled() ?? false), [...RUNS])).toBe(true);
@@ -74,7 +55,7 @@ test.describe.serial('Phone', () => {
     await page.screenshot({ path: resolve(ARTIFACTS, 'flock-phone-375.png') });
   });
 
-  test('a tap on a point shows its tooltip', async () => {
+  test('a tap on a point shows its tooltip', async ({ page, pageErrors }) => {
     const panel = page.locator('section.panel[data-run=center]');
     // A step in flight at Pause still lands: wait until the readouts stop moving and the plots settle.
     const seen: string[] = [];

@@ -4,15 +4,14 @@
  * clearly labelled. The contrast readout must reach "Flocks formed" exactly where the recording's own
  * numbers say, and the exported embeddings must be the recording's. Its last frame is the README screenshot.
  */
-import { test, expect, chromium, type Browser, type Page } from '@playwright/test';
+import type { Page } from '@playwright/test';
 import { copyFile, readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
-import { serveStatic } from './serve';
-import { chromiumArgs, executablePath, webgpu } from './browser';
-import { stepOf } from './readout';
+import { test, expect, sharePage } from '../testkit/fixtures';
+import { webgpu } from '../testkit/browser.mjs';
+import { DIST_E2E, stepOfRun } from '../testkit/app';
 import { compactness } from '../src/train/metrics';
 
-const ROOT = resolve(import.meta.dirname, '../dist-e2e');
 const ARTIFACTS = resolve(import.meta.dirname, 'artifacts');
 
 interface RawRun { scale: number; points: string; predictions: string; accuracy: number }
@@ -26,25 +25,11 @@ function pointsOf(r: RawRun): number[] {
 
 test.describe.serial('a recorded run on a software GPU', () => {
   test.skip(() => !webgpu().available, webgpu().reason);
-  let server: Awaited<ReturnType<typeof serveStatic>>;
-  let browser: Browser;
-  let page: Page;
+  sharePage();
   let rec: RawRecording;
   let labels: number[];
-  const errors: string[] = [];
 
-  test.beforeAll(async () => {
-    server = await serveStatic(ROOT, '/flock/');
-    browser = await chromium.launch({ executablePath: executablePath(), args: chromiumArgs(true) });
-    page = await browser.newPage({ viewport: { width: 1440, height: 900 }, acceptDownloads: true });
-    page.on('pageerror', (e) => errors.push(e.message));
-  });
-  test.afterAll(async () => {
-    await browser?.close();
-    await server?.close();
-  });
-
-  test('the page says the picture needs a GPU and offers the recording; the recording is labelled as one', async () => {
+  test('the page says the picture needs a GPU and offers the recording; the recording is labelled as one', async ({ page, server }) => {
     await page.goto(server.url);
     await expect(page.getByRole('button', { name: 'Train', exact: true })).toBeEnabled({ timeout: 120_000 });
     const needs = page.getByTestId('picture-needs-gpu');
@@ -55,7 +40,7 @@ test.describe.serial('a recorded run on a software GPU', () => {
     await expect(page.getByTestId('backend')).toContainText('Recorded run');
     await expect(page.getByRole('button', { name: 'Play' })).toBeEnabled({ timeout: 120_000 });
     await expect(page.getByRole('slider', { name: /λ/ })).toHaveCount(0); // training controls do not apply
-    rec = JSON.parse(await readFile(resolve(ROOT, `recordings/${await modelOf(page)}.json`), 'utf8')) as RawRecording;
+    rec = JSON.parse(await readFile(resolve(DIST_E2E, `recordings/${await modelOf(page)}.json`), 'utf8')) as RawRecording;
     const testLabels = (await readFile(resolve(import.meta.dirname, '../public/data/t10k-labels-idx1-ubyte.gz')));
     const { gunzipSync } = await import('node:zlib');
     const all = gunzipSync(testLabels).subarray(8);
@@ -63,10 +48,10 @@ test.describe.serial('a recorded run on a software GPU', () => {
     await expect(page.getByTestId('readout-center')).toHaveText(/^step 0 · accuracy/);
   });
 
-  test('Play replays every frame; the readout forms the picture where the recording does', async () => {
+  test('Play replays every frame; the readout forms the picture where the recording does', async ({ page }) => {
     await page.getByRole('button', { name: 'Play' }).click();
     const last = rec.frames.at(-1)!.step;
-    await expect.poll(async () => stepOf(await page.getByTestId('readout-center').textContent()), { timeout: 180_000, intervals: [500] }).toBe(last);
+    await expect.poll(async () => stepOfRun(page, 'center'), { timeout: 180_000, intervals: [500] }).toBe(last);
     await expect(page.getByRole('button', { name: 'Play' })).toBeVisible(); // stopped by itself at the end
     // Steps-to-picture from the recording's own numbers, by the definition (≤ 0.5× and both ≥ 90 %).
     const formedAt = rec.frames.find((f) => {
@@ -88,7 +73,7 @@ test.describe.serial('a recorded run on a software GPU', () => {
     if (process.env.UPDATE_SCREENSHOT) await copyFile(resolve(ARTIFACTS, 'flock-replay-1440.png'), resolve(import.meta.dirname, '../docs/screenshot.png'));
   });
 
-  test("exported embeddings are the recording's; Back to step 0 and Train live instead work", async () => {
+  test("exported embeddings are the recording's; Back to step 0 and Train live instead work", async ({ page, pageErrors: errors }) => {
     const region = page.getByRole('region', { name: 'Softmax + center loss', exact: true });
     const [d] = await Promise.all([page.waitForEvent('download'), region.getByRole('button', { name: 'Export embeddings' }).click()]);
     const doc = JSON.parse(await readFile(await d.path(), 'utf8')) as { step: number; points: [number, number][]; labels: number[] };

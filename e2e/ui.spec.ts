@@ -3,19 +3,17 @@
  * shortcuts, theme and layout. One page is trained for ~20 steps and reused (serial); the e2e
  * build exposes each panel's Scatter as window.__flockScatter[run] for pixel positions and domains.
  */
-import { test, expect, chromium, type Browser, type BrowserContext, type Locator, type Page, type Download } from '@playwright/test';
+import type { Locator, Page, Download } from '@playwright/test';
 import { mkdir, readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
-import { serveStatic } from './serve';
-import { chromiumArgs, executablePath } from './browser';
-import { stepOf } from './readout';
+import { test, expect, sharePage } from '../testkit/fixtures';
+import { appUrl, openApp, stepsOf } from '../testkit/app';
 import { parseQuery } from '../src/state/params';
 import presetsFile from '../src/train/presets.json' with { type: 'json' };
 
 /** The tiny preset's batch size, as the app reads it (presets.json). */
 const TINY_BATCH = presetsFile.presets.tiny.batch;
 
-const ROOT = resolve(import.meta.dirname, '../dist-e2e');
 const ARTIFACTS = resolve(import.meta.dirname, 'artifacts');
 const TRAIN_STEPS = 20;
 const RUNS = ['softmax', 'center'] as const;
@@ -24,9 +22,7 @@ const CHARTS = ['softmax', 'center', 'accuracy', 'compactness'] as const;
 interface Exported { run: string; step: number; labels: number[]; points: [number, number][]; centers: [number, number][] }
 type Domain = { x: [number, number]; y: [number, number] };
 
-async function steps(page: Page): Promise<number[]> {
-  return Promise.all(RUNS.map(async (r) => stepOf(await page.getByTestId(`readout-${r}`).textContent())));
-}
+const steps = (page: Page) => stepsOf(page, RUNS);
 async function blur(page: Page): Promise<void> {
   await page.evaluate(() => (document.activeElement as HTMLElement | null)?.blur());
 }
@@ -44,38 +40,19 @@ async function domainOf(page: Page, run: string): Promise<Domain> {
 }
 
 test.describe.serial('Flock UI', () => {
-  let server: Awaited<ReturnType<typeof serveStatic>>;
-  let browser: Browser;
-  let context: BrowserContext;
-  let page: Page;
-  const pageErrors: string[] = [];
+  sharePage({ context: { permissions: ['clipboard-read', 'clipboard-write'] } });
+  test.beforeAll(() => mkdir(ARTIFACTS, { recursive: true }));
   let exported: Exported;
   let exportedSoftmax: Exported;
   let predicted: number[] = [];
 
-  test.beforeAll(async () => {
-    await mkdir(ARTIFACTS, { recursive: true });
-    server = await serveStatic(ROOT, '/flock/');
-    browser = await chromium.launch({ executablePath: executablePath(), args: chromiumArgs(true) });
-    context = await browser.newContext({ viewport: { width: 1440, height: 900 }, acceptDownloads: true, permissions: ['clipboard-read', 'clipboard-write'] });
-    page = await context.newPage();
-    page.on('pageerror', (e) => { pageErrors.push(e.message); console.log('[pageerror]', e.message); });
-    page.on('console', (m) => { if (m.type() === 'error') console.log('[console]', m.text()); });
-  });
-
-  test.afterAll(async () => {
-    await browser?.close();
-    await server?.close();
-  });
-
-  test('loads; the panels are the only regions', async () => {
-    await page.goto(`${server.url}?model=tiny&seed=1`);
-    await expect(page.getByRole('button', { name: 'Train' })).toBeEnabled({ timeout: 120_000 });
+  test('loads; the panels are the only regions', async ({ page, server }) => {
+    await openApp(page, server.url, { model: 'tiny', seed: 1 });
     await expect(page.getByRole('region')).toHaveCount(2);
     await expect(page.getByRole('region', { name: 'Softmax only' })).toBeVisible();
   });
 
-  test('keyboard shortcuts: S steps, Space trains and pauses', async () => {
+  test('keyboard shortcuts: S steps, Space trains and pauses', async ({ page }) => {
     await blur(page);
     await page.keyboard.press('s');
     await expect.poll(async () => Math.min(...(await steps(page))), { timeout: 60_000 }).toBeGreaterThanOrEqual(1);
@@ -95,7 +72,7 @@ test.describe.serial('Flock UI', () => {
     }, { timeout: 60_000, intervals: [2500] }).toBe(true);
   });
 
-  test('charts: every metric has drawn points over one step axis; samples/s = steps/s × batch', async () => {
+  test('charts: every metric has drawn points over one step axis; samples/s = steps/s × batch', async ({ page }) => {
     const xMax = Math.max(...(await steps(page)));
     for (const run of RUNS) {
       for (const c of CHARTS) {
@@ -113,7 +90,7 @@ test.describe.serial('Flock UI', () => {
     await expect(page.locator('[title^="Compactness: mean distance"]').first()).toBeAttached();
   });
 
-  test('CSV export: header and 2000 rows that agree with the JSON export', async () => {
+  test('CSV export: header and 2000 rows that agree with the JSON export', async ({ page }) => {
     const panel = region(page, 'center');
     const [dj] = await Promise.all([page.waitForEvent('download'), panel.getByRole('button', { name: 'Export embeddings' }).click()]);
     exported = JSON.parse(await downloadText(dj)) as Exported;
@@ -136,7 +113,7 @@ test.describe.serial('Flock UI', () => {
     expect(bad.slice(0, 5)).toEqual([]);
   });
 
-  test('hover a probe point: tooltip with its digit, label, prediction and distance; a click pins it', async () => {
+  test('hover a probe point: tooltip with its digit, label, prediction and distance; a click pins it', async ({ page }) => {
     const panel = region(page, 'center');
     await panel.locator('.scatter-plot').scrollIntoViewIfNeeded();
     await expect.poll(() => settled(page)).toBe(true);
@@ -193,7 +170,7 @@ test.describe.serial('Flock UI', () => {
     await expect(tip).toBeHidden();
   });
 
-  test('a legend click highlights the class in every panel, a second click clears it', async () => {
+  test('a legend click highlights the class in every panel, a second click clears it', async ({ page }) => {
     const legend = (run: (typeof RUNS)[number]) => region(page, run).getByRole('group', { name: 'Highlight a digit class' }).getByRole('button', { name: '3', exact: true });
     await legend('softmax').click();
     for (const run of RUNS) {
@@ -204,7 +181,7 @@ test.describe.serial('Flock UI', () => {
     for (const run of RUNS) await expect(legend(run)).toHaveAttribute('aria-pressed', 'false');
   });
 
-  test('Shared axes: both plots get one domain containing both runs; the URL says axes=shared', async () => {
+  test('Shared axes: both plots get one domain containing both runs; the URL says axes=shared', async ({ page }) => {
     const own = [await domainOf(page, 'softmax'), await domainOf(page, 'center')];
     console.log(`own x domains: softmax ${own[0].x.map((v) => v.toFixed(2))} center ${own[1].x.map((v) => v.toFixed(2))}`);
     await page.getByRole('checkbox', { name: 'Shared axes' }).check();
@@ -227,7 +204,7 @@ test.describe.serial('Flock UI', () => {
     await expect.poll(() => new URL(page.url()).searchParams.get('axes')).toBeNull();
   });
 
-  test('Save image downloads a captioned PNG of the plot', async () => {
+  test('Save image downloads a captioned PNG of the plot', async ({ page }) => {
     const [d] = await Promise.all([page.waitForEvent('download'), region(page, 'center').getByRole('button', { name: 'Save image' }).click()]);
     expect(d.suggestedFilename()).toMatch(/^flock-center-step\d+\.png$/);
     await d.saveAs(resolve(ARTIFACTS, 'flock-export-center.png'));
@@ -239,7 +216,7 @@ test.describe.serial('Flock UI', () => {
     expect(height).toBeGreaterThan(600);
   });
 
-  test('Save all panels downloads one captioned PNG with every panel side by side', async () => {
+  test('Save all panels downloads one captioned PNG with every panel side by side', async ({ page }) => {
     const [d] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Save all panels' }).click()]);
     expect(d.suggestedFilename()).toMatch(/^flock-panels-step\d+\.png$/);
     await d.saveAs(resolve(ARTIFACTS, 'flock-panels.png'));
@@ -251,7 +228,7 @@ test.describe.serial('Flock UI', () => {
     expect(height).toBeGreaterThan(one.readUInt32BE(20)); // plus the caption line
   });
 
-  test('Record video: Stop downloads a playable WebM of the animated panels', async () => {
+  test('Record video: Stop downloads a playable WebM of the animated panels', async ({ page }) => {
     await page.getByRole('button', { name: 'Record video' }).click();
     const stop = page.getByRole('button', { name: /^Stop recording/ });
     await expect(stop).toHaveAttribute('aria-pressed', 'true');
@@ -280,7 +257,7 @@ test.describe.serial('Flock UI', () => {
     expect(meta.h).toBeGreaterThan(200);
   });
 
-  test('Download weights, Reset, Load weights: each run resumes at its step with the same probe accuracy', async () => {
+  test('Download weights, Reset, Load weights: each run resumes at its step with the same probe accuracy', async ({ page }) => {
     const seen: string[] = [];
     await expect.poll(async () => {
       seen.push(JSON.stringify(await Promise.all(RUNS.map((r) => page.getByTestId(`readout-${r}`).textContent()))));
@@ -321,7 +298,7 @@ test.describe.serial('Flock UI', () => {
     await page.getByRole('button', { name: 'Dismiss' }).click();
   });
 
-  test('Copy link gives a URL that reproduces λ, α, model and seed', async () => {
+  test('Copy link gives a URL that reproduces λ, α, model and seed', async ({ page, context }) => {
     await page.getByRole('slider', { name: /λ/ }).focus();
     await page.keyboard.press('ArrowRight');
     await expect(page.getByTestId('lambda-value')).toHaveText('0.5');
@@ -345,7 +322,7 @@ test.describe.serial('Flock UI', () => {
     await other.close();
   });
 
-  test('every control is reachable with Tab and shows a focus ring; help popover and About', async () => {
+  test('every control is reachable with Tab and shows a focus ring; help popover and About', async ({ page }) => {
     await page.evaluate(() => window.scrollTo(0, 0));
     await blur(page);
     const seen: string[] = [];
@@ -383,7 +360,7 @@ test.describe.serial('Flock UI', () => {
     await expect(about.getByRole('link', { name: /paper/ })).toHaveAttribute('href', 'https://ydwen.github.io/papers/WenECCV16.pdf');
   });
 
-  test('theme: Dark / Light / System switch <html> and the background; screenshots at 375 and 1440 px', async () => {
+  test('theme: Dark / Light / System switch <html> and the background; screenshots at 375 and 1440 px', async ({ page, pageErrors }) => {
     const bg = () => page.evaluate(() => getComputedStyle(document.body).backgroundColor);
     await page.getByRole('button', { name: 'Dark', exact: true }).click();
     await expect(page.locator('html')).toHaveClass(/\bdark\b/);
@@ -416,7 +393,7 @@ test.describe.serial('Flock UI', () => {
     expect(pageErrors).toEqual([]);
   });
 
-  test('closing the tab while recording asks first, then closes cleanly; the app opens again', async () => {
+  test('closing the tab while recording asks first, then closes cleanly; the app opens again', async ({ page, server, context, pageErrors }) => {
     await page.getByRole('button', { name: 'Record video' }).click();
     await expect(page.getByRole('button', { name: /^Stop recording/ })).toBeVisible();
     const dialogs: string[] = [];
@@ -426,7 +403,7 @@ test.describe.serial('Flock UI', () => {
     expect(dialogs).toEqual(['beforeunload']);
     expect(pageErrors).toEqual([]);
     const again = await context.newPage();
-    await again.goto(`${server.url}?model=tiny&seed=1`);
+    await again.goto(appUrl(server.url, { model: 'tiny', seed: 1 }));
     await expect(again.getByRole('button', { name: 'Train' })).toBeEnabled({ timeout: 120_000 });
     await expect(again.getByRole('button', { name: 'Record video' })).toHaveAttribute('aria-pressed', 'false');
     await again.close();

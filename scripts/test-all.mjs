@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 /**
  * `npm test`: every suite, then one closing line "N passed, N failed" summing them all.
- *   1. type-check (UI and worker configs)  2. Vitest unit tests (Node, tfjs CPU backend)
+ *   1. type-check (UI and worker configs), lint (ESLint)  2. Vitest unit tests (Node, tfjs CPU backend)
  *   3. build the e2e site (dist-e2e/)       4. Playwright e2e (headless Chromium, WebGPU via SwiftShader)
  *   5. benchmark smoke (one short window per case) — so `npm run bench` cannot rot.
  *   Also `npm audit --omit=dev` (no high/critical), counted where the registry's audit endpoint answers.
@@ -62,6 +62,10 @@ function countPlaywright(file) {
 if (run('typecheck', 'npx', ['tsc', '-p', 'tsconfig.json']) && run('typecheck worker', 'npx', ['tsc', '-p', 'tsconfig.worker.json'])) passed++;
 else failed++;
 
+// 1b. Lint (ESLint: typescript-eslint recommended, React's rules of hooks) counts as one check.
+if (run('lint', 'npx', ['eslint', '.'])) passed++;
+else failed++;
+
 // 2. Unit tests.
 const unitOk = run('unit', 'npx', ['vitest', 'run', '--reporter=default', '--reporter=json', '--outputFile=test-results/unit.json']);
 if (!countVitest('test-results/unit.json')) failed++;
@@ -78,7 +82,7 @@ else console.log('=== audit: not counted (endpoint unavailable)');
 const python = ['python3', '/usr/bin/python3'].find((py) => spawnSync(py, ['-c', 'import torch, numpy'], { stdio: 'ignore' }).status === 0);
 if (!python) console.log('\n=== reference checks: not counted (no python3 with torch; Debian: apt-get install python3-torch)');
 else {
-  for (const script of ['bench/reference/golden.py', 'bench/reference/crosscheck.py']) {
+  for (const script of ['bench/reference/golden.py', 'bench/reference/crosscheck.py', 'bench/reference/losses_golden.py']) {
     if (run(`reference check ${script}`, python, [script, '--check'])) passed++;
     else failed++;
   }
@@ -98,6 +102,9 @@ else if (browser) {
   // 3–4. Build the e2e site, then the browser suite.
   if (!run('prepare data', 'node', ['scripts/prepare-data.mjs']) || !run('build e2e', 'npx', ['vite', 'build', '--mode', 'e2e'])) failed++;
   else {
+    // Nothing test-only in the bundle users download (a production build, checked against the e2e build's marks).
+    if (run('bundle check', 'node', ['scripts/check-bundle.mjs'])) passed++;
+    else failed++;
     const e2eOk = run('e2e', 'npx', ['playwright', 'test']);
     if (!countPlaywright('test-results/e2e.json')) failed++;
     else if (!e2eOk && failed === 0) failed++;

@@ -6,7 +6,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { filterGradPlan, presetConvLayers, tuneConvKernels } from '../src/train/convKernelsWebgpu';
-import { convKernelsFromUrl } from '../src/worker/protocol';
+import { convKernelsFromUrl } from '../src/state/kernels';
 import { PRESETS } from '../src/train/presets';
 
 function shapeOf(x: number[], filter: number[]) {

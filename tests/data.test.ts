@@ -11,7 +11,7 @@ import { gunzipSync, gzipSync } from 'node:zlib';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { DataError, MNIST_FILES, parseIdx, type IdxSpec } from '../src/data/idx';
 import { loadMnist, type Progress } from '../src/data/load';
-import { serveStatic } from '../e2e/serve';
+import { serveStatic } from '../testkit/serve.mjs';
 import {
   Batcher,
   IMAGE_SIZE,

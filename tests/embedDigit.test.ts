@@ -6,7 +6,7 @@ import { PRESETS } from '../src/train/presets';
 import { Run } from '../src/train/trainer';
 import { embedDigit, normalisePixels } from '../src/train/embedDigit';
 import { gatherImages } from '../src/data/batcher';
-import { mnistTestSet } from '../e2e/traceDigit';
+import { mnistTestSet } from '../testkit/traceDigit';
 
 beforeAll(async () => { await tf.setBackend('cpu'); });
 

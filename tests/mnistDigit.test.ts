@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { DIGIT_SIDE, centreOfMass, mnistDigit, type Stroke } from '../src/ui/draw/mnistDigit';
-import { mnistTestSet, traceDigit } from '../e2e/traceDigit';
+import { mnistTestSet, traceDigit } from '../testkit/traceDigit';
 
 /** Rows (or columns) holding any ink above `min`. */
 function extent(img: Float32Array, axis: 'rows' | 'cols', min = 0.02): number[] {

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { LAMBDA_STOPS, PARAMS, defaults, nearestLambdaStop, parseGrid, parseQuery, toQuery } from '../src/state/params';
+import { activeRuns, runSetup } from '../src/state/runs';
 
 describe('parameter table', () => {
   it('defaults come from the table', () => {
@@ -14,22 +15,22 @@ describe('parameter table', () => {
     const { params, notices } = parseQuery('?lambda=0.01&alpha=0.25&model=tiny&seed=42&update=seed&optimizer=sgd&lr=0.001&rules=kaiyang,eq4');
     expect(notices).toEqual([]);
     expect(params).toMatchObject({ lambda: 0.01, alpha: 0.25, model: 'tiny', seed: 42, update: 'seed', optimizer: 'sgd', lr: 0.001 });
-    expect(params.rules).toEqual(['eq4', 'kaiyang']); // table order
+    expect(params.compare).toEqual(['eq4', 'kaiyang']); // table order
   });
 
   it('reads the center rules of older versions with a notice: update=autograd, rules=both / one', () => {
     const old = parseQuery('?update=autograd&rules=both');
     expect(old.params.update).toBe('kaiyang');
-    expect(old.params.rules).toEqual(['eq4', 'seed']);
+    expect(old.params.compare).toEqual(['eq4', 'seed']);
     expect(old.notices).toHaveLength(2);
     expect(old.notices[0]).toMatch(/“update”.*autograd.*removed.*KaiyangZhou/);
     expect(old.notices[1]).toMatch(/“rules”.*both/);
     expect(parseQuery('?rules=one')).toEqual({ params: defaults(), notices: [] });
     const bad = parseQuery('?rules=eq4,bogus,seed,eq4');
-    expect(bad.params.rules).toEqual(['eq4', 'seed']);
+    expect(bad.params.compare).toEqual(['eq4', 'seed']);
     expect(bad.notices.join(' ')).toMatch(/“rules”.*"bogus".*dropped/);
-    expect(toQuery({ ...defaults(), rules: ['seed', 'caffe'] })).toBe('?rules=seed%2Ccaffe');
-    expect(parseQuery(toQuery({ ...defaults(), rules: ['seed', 'caffe'] })).params.rules).toEqual(['seed', 'caffe']);
+    expect(toQuery({ ...defaults(), compare: ['seed', 'caffe'] })).toBe('?compare=seed%2Ccaffe');
+    expect(parseQuery(toQuery({ ...defaults(), compare: ['seed', 'caffe'] })).params.compare).toEqual(['seed', 'caffe']);
   });
 
   it('clamps out-of-range numbers and defaults garbage, with a notice for each', () => {
@@ -77,21 +78,21 @@ describe('parameter table', () => {
 
 describe('λ grid and the other numeric parameters', () => {
   it('parses a λ list, clamps entries, drops garbage and says so', () => {
-    expect(parseQuery('?runs=0,0.003,0.01,0.1,1').params.runs).toEqual([0, 0.003, 0.01, 0.1, 1]);
+    expect(parseQuery('?runs=0,0.003,0.01,0.1,1').params.grid).toEqual([0, 0.003, 0.01, 0.1, 1]);
     const { params, notices } = parseQuery('?runs=1,2,x');
-    expect(params.runs).toEqual([1, 1]);
+    expect(params.grid).toEqual([1, 1]);
     expect(notices).toHaveLength(1);
     expect(notices[0]).toMatch(/runs.*2 is outside 0–1.*"x" is not a number/);
   });
 
   it('turns the grid off with fewer than 2 values, keeps the first 6 of more', () => {
     const one = parseQuery('?runs=0.1,abc');
-    expect(one.params.runs).toEqual([]);
+    expect(one.params.grid).toEqual([]);
     expect(one.notices.join()).toMatch(/needs 2 to 6/);
     const many = parseQuery('?runs=0,0.1,0.2,0.3,0.4,0.5,0.6,0.7');
-    expect(many.params.runs).toEqual([0, 0.1, 0.2, 0.3, 0.4, 0.5]);
+    expect(many.params.grid).toEqual([0, 0.1, 0.2, 0.3, 0.4, 0.5]);
     expect(many.notices.join()).toMatch(/more than 6/);
-    expect(parseQuery('?runs=').params.runs).toEqual([]);
+    expect(parseQuery('?runs=').params.grid).toEqual([]);
     expect(parseQuery('?runs=').notices).toEqual([]);
   });
 
@@ -100,12 +101,12 @@ describe('λ grid and the other numeric parameters', () => {
     expect(parseGrid('0;1').problem).toMatch(/not a number/);
   });
 
-  it('round-trips batch, probe, speed and runs through the URL', () => {
-    const p = { ...defaults(), batch: 32, probe: 500, speed: 2, runs: [0, 0.01, 1] };
+  it('round-trips batch, probe, speed and grid through the URL', () => {
+    const p = { ...defaults(), batch: 32, probe: 500, speed: 2, grid: [0, 0.01, 1] };
     const q = toQuery(p);
-    expect(new URLSearchParams(q).get('runs')).toBe('0,0.01,1');
+    expect(new URLSearchParams(q).get('grid')).toBe('0,0.01,1');
     expect(parseQuery(q)).toEqual({ params: p, notices: [] });
-    expect(toQuery({ ...defaults(), runs: [] })).toBe('');
+    expect(toQuery({ ...defaults(), grid: [] })).toBe('');
   });
 
   it('clamps batch, probe and speed', () => {
@@ -116,8 +117,7 @@ describe('λ grid and the other numeric parameters', () => {
 });
 
 describe('runs compared', () => {
-  it('two or more compared rules give softmax plus one run per rule, with the user’s λ; fewer keep the pair', async () => {
-    const { activeRuns, runSetup } = await import('../src/worker/protocol');
+  it('two or more compared rules give softmax plus one run per rule, with the user’s λ; fewer keep the pair', () => {
     const base = { lambda: 0.3, update: 'eq4' as const, grid: [] as number[] };
     expect(activeRuns({ compare: [], grid: [] })).toEqual(['softmax', 'center']);
     expect(activeRuns({ compare: ['seed'], grid: [] })).toEqual(['softmax', 'center']);

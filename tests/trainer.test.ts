@@ -4,6 +4,8 @@ import { composedCenterLoss } from '../src/train/centerLoss';
 import { initialWeights, layerShapes, type WeightSpec } from '../src/train/model';
 import { PRESETS } from '../src/train/presets';
 import { Run, type RunHyper } from '../src/train/trainer';
+import { LOSS_IDS, type LossId } from '../src/train/losses/ids';
+import { contrastiveCenterLoss } from '../src/train/losses/contrastiveCenter';
 import { compactness } from '../src/train/metrics';
 import { batch, c0 } from './batches';
 
@@ -169,6 +171,163 @@ describe('Run', () => {
     }
     run.hyper = hyper({ optimizer: 'sgd' }); // switching optimisers resets buffers without leaking
     tf.dispose(run.trainStep(x, y));
+    expect(tf.memory().numTensors).toBe(start);
+    tf.dispose([x, y, probeX]);
+    run.dispose();
+  });
+});
+
+describe('loss family (hyper.loss)', () => {
+  const others = LOSS_IDS.filter((l) => l !== 'center') as Exclude<LossId, 'center'>[];
+  const lossHyper = (loss: LossId, h: Partial<RunHyper> = {}) =>
+    hyper({ optimizer: 'adam', lr: 0.003, loss, lambda: loss === 'ring' ? 0.1 : 0.5, alpha: loss === 'contrastive-center' ? 100 : 0.5, ...h });
+
+  it("loss 'center' given explicitly trains bit for bit as the default path", async () => {
+    const w = initialWeights(PRESETS.tiny, 12);
+    const a = new Run('la', PRESETS.tiny, w, c0, hyper({ lambda: 0.5 }), composedCenterLoss);
+    const b = new Run('lb', PRESETS.tiny, w, c0, hyper({ lambda: 0.5, loss: 'center' }), composedCenterLoss);
+    for (let s = 0; s < 3; s++) {
+      const { x, y } = batch(s);
+      tf.dispose([a.trainStep(x, y), b.trainStep(x, y), x, y]);
+    }
+    expect(await weightsOf(b)).toEqual(await weightsOf(a));
+    expect(Array.from(await b.centersData())).toEqual(Array.from(await a.centersData()));
+    [a, b].forEach((r) => r.dispose());
+  });
+
+  it.each(others)('%s: the objective of a fixed batch is finite and goes down', async (loss) => {
+    const h = lossHyper(loss);
+    const run = new Run(`d-${loss}`, PRESETS.tiny, initialWeights(PRESETS.tiny, 9), c0, h, composedCenterLoss);
+    const { x, y } = batch(4);
+    const totals: number[] = [];
+    for (let s = 0; s < 25; s++) {
+      const p = run.trainStep(x, y);
+      const [ce, aux] = await p.data();
+      p.dispose();
+      expect(Number.isFinite(ce) && Number.isFinite(aux), `step ${s}: ${ce}, ${aux}`).toBe(true);
+      totals.push(ce + h.lambda * aux * (loss === 'ring' || loss === 'contrastive-center' ? 1 : 0));
+    }
+    expect(totals.at(-1)!).toBeLessThan(totals[0] * 0.8);
+    tf.dispose([x, y]);
+    run.dispose();
+  });
+
+  it('the runs of different losses differ from each other and from center loss, from the same init', async () => {
+    const w = initialWeights(PRESETS.tiny, 13);
+    const runs = LOSS_IDS.map((l) => new Run(`u-${l}`, PRESETS.tiny, w, c0, lossHyper(l), composedCenterLoss));
+    const { x, y } = batch(5);
+    runs.forEach((r) => tf.dispose(r.trainStep(x, y)));
+    const ws = await Promise.all(runs.map(async (r) => JSON.stringify(await weightsOf(r))));
+    expect(new Set(ws).size).toBe(LOSS_IDS.length);
+    tf.dispose([x, y]);
+    runs.forEach((r) => r.dispose());
+  });
+
+  it('ring: R starts at the first batch\'s mean feature norm and is learned; geometry reports it', async () => {
+    const w = initialWeights(PRESETS.tiny, 14);
+    const run = new Run('r', PRESETS.tiny, w, c0, lossHyper('ring', { lambda: 1, ringLr: 0.5 }), composedCenterLoss);
+    expect((await run.geometry()).radius).toBeNull();
+    const { x, y } = batch(6);
+    const f = run.net.embed(x);
+    const nt = tf.norm(f, 'euclidean', 1);
+    const norms = Array.from(await nt.data());
+    tf.dispose([f, nt]);
+    const mean0 = norms.reduce((a, b) => a + b, 0) / norms.length;
+    tf.dispose(run.trainStep(x, y));
+    // R0 = mean |x|; the first step's gradient λ·mean(R0 − |x|) is then 0, so R1 = R0.
+    const r1 = (await run.geometry()).radius!;
+    expect(Math.abs(r1 - mean0)).toBeLessThan(1e-4 * mean0);
+    tf.dispose(run.trainStep(x, y));
+    const g = await run.geometry();
+    expect(g.radius).not.toBe(r1);
+    expect(g.loss).toBe('ring');
+    expect(g.s).toBeNull();
+    tf.dispose([x, y]);
+    run.dispose();
+  });
+
+  it('contrastive-center: centers move by α·∂total/∂c (not at all with α = 0)', async () => {
+    const w = initialWeights(PRESETS.tiny, 15);
+    const a = new Run('ca0', PRESETS.tiny, w, c0, lossHyper('contrastive-center', { alpha: 0 }), composedCenterLoss);
+    const b = new Run('ca1', PRESETS.tiny, w, c0, lossHyper('contrastive-center', { alpha: 100 }), composedCenterLoss);
+    const { x, y } = batch(7);
+    tf.dispose([a.trainStep(x, y), b.trainStep(x, y)]);
+    expect(Array.from(await a.centersData())).toEqual(Array.from(c0));
+    const moved = await b.centersData();
+    expect(Array.from(moved)).not.toEqual(Array.from(c0));
+    // The features of that step are those of the initial weights: b's centers moved by exactly α·λ·∂L_ctc/∂c there.
+    const fresh = new Run('ca2', PRESETS.tiny, w, c0, lossHyper('contrastive-center'), composedCenterLoss);
+    const want = tf.tidy(() => {
+      const f = fresh.net.embed(x);
+      const g = tf.grad((c: tf.Tensor) => contrastiveCenterLoss(f, y, c as tf.Tensor2D, 1))(tf.tensor2d(c0, [10, 2]));
+      return tf.sub(tf.tensor2d(c0, [10, 2]), tf.mul(g, 100 * 0.5));
+    });
+    const wantData = await want.data();
+    want.dispose();
+    fresh.dispose();
+    moved.forEach((v, i) => expect(Math.abs(v - wantData[i]), `center ${i}`).toBeLessThanOrEqual(1e-5 * Math.abs(wantData[i]) + 1e-6));
+    tf.dispose([x, y]);
+    [a, b].forEach((r) => r.dispose());
+  });
+
+  it('cosine heads: probes classify by the nearest class direction in angle; geometry gives unit spokes, s and m', async () => {
+    for (const loss of ['normface', 'cosface', 'arcface'] as const) {
+      const run = new Run(`p-${loss}`, PRESETS.tiny, initialWeights(PRESETS.tiny, 16), c0, lossHyper(loss, { s: 12, m: 0.15 }), composedCenterLoss);
+      const { x, y } = batch(8);
+      for (let s = 0; s < 3; s++) tf.dispose(run.trainStep(x, y));
+      const g = await run.geometry();
+      expect([g.s, g.m]).toEqual([12, loss === 'normface' ? 0 : 0.15]);
+      expect(g.radius).toBeNull();
+      for (let k = 0; k < 10; k++) expect(Math.hypot(g.classDirections[2 * k], g.classDirections[2 * k + 1])).toBeCloseTo(1, 5);
+      const probe = (await run.probe(x, new Uint8Array(16)))!;
+      for (let i = 0; i < 16; i++) {
+        const [px, py] = [probe.points[2 * i], probe.points[2 * i + 1]];
+        const cos = Array.from({ length: 10 }, (_, k) => (px * g.classDirections[2 * k] + py * g.classDirections[2 * k + 1]) / Math.hypot(px, py));
+        expect(probe.predictions[i], `${loss} digit ${i}`).toBe(cos.indexOf(Math.max(...cos)));
+      }
+      tf.dispose([x, y]);
+      run.dispose();
+    }
+  });
+
+  it.each(['ring', 'contrastive-center', 'arcface'] as const)('%s: checkpoints round-trip the learned state; training continues identically', async (loss) => {
+    const w = initialWeights(PRESETS.tiny, 17);
+    const h = lossHyper(loss);
+    const a = new Run(`ck-${loss}-a`, PRESETS.tiny, w, c0, h, composedCenterLoss);
+    const { x, y } = batch(9);
+    tf.dispose([a.trainStep(x, y), a.trainStep(x, y)]);
+    const cp = await a.checkpoint();
+    expect(cp.radius !== undefined).toBe(loss === 'ring');
+    const b = new Run(`ck-${loss}-b`, PRESETS.tiny, w, c0, h, composedCenterLoss);
+    b.restore(cp);
+    tf.dispose([a.trainStep(x, y), b.trainStep(x, y)]);
+    expect(await weightsOf(b)).toEqual(await weightsOf(a));
+    expect(await b.geometry()).toEqual(await a.geometry());
+    if (loss === 'ring') {
+      // Without R (an older checkpoint) R restarts from the batch: the stored R matters.
+      const c = new Run(`ck-${loss}-c`, PRESETS.tiny, w, c0, h, composedCenterLoss);
+      c.restore({ ...cp, radius: undefined });
+      tf.dispose(c.trainStep(x, y));
+      expect((await c.geometry()).radius).not.toBe((await a.geometry()).radius);
+      c.dispose();
+    }
+    tf.dispose([x, y]);
+    [a, b].forEach((r) => r.dispose());
+  });
+
+  it.each(others)('%s: leaks no tensors across steps, probes and geometry reads', async (loss) => {
+    const run = new Run(`leak-${loss}`, PRESETS.tiny, initialWeights(PRESETS.tiny, 1), c0, lossHyper(loss), composedCenterLoss);
+    const { x, y } = batch(3);
+    const probeX = tf.zeros([40, 784]) as tf.Tensor2D;
+    const labels = new Uint8Array(40);
+    tf.dispose(run.trainStep(x, y));
+    await run.probe(probeX, labels, 16);
+    await run.geometry();
+    const start = tf.memory().numTensors;
+    for (let s = 0; s < 10; s++) {
+      tf.dispose(run.trainStep(x, y));
+      if (s % 5 === 0) { await run.probe(probeX, labels, 16); await run.geometry(); await run.checkpoint(); }
+    }
     expect(tf.memory().numTensors).toBe(start);
     tf.dispose([x, y, probeX]);
     run.dispose();

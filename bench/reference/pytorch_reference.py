@@ -61,6 +61,7 @@ except ImportError as e:  # pragma: no cover
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from center_rules import RULES as CENTER_RULES, center_step  # noqa: E402
+import losses as L  # noqa: E402  (the discriminative-loss family, issue 15: src/train/losses/*.ts)
 
 ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
 DATA_DIR = os.path.join(ROOT, "public", "data")
@@ -268,9 +269,33 @@ def warmup_factor(t: int, warmup_steps: int) -> float:
     return 1.0 if warmup_steps <= 0 else min(1.0, (t + 1) / warmup_steps)
 
 
+def loss_spec(spec: str) -> dict:
+    """'cosface:s=10,m=0.1' -> {'loss': 'cosface', 's': 10.0, 'm': 0.1, ...} with presets.json "losses" defaults
+    (and the global lambda/alpha defaults) for whatever the spec leaves out."""
+    name, _, rest = spec.partition(":")
+    if name not in L.LOSSES or name == "center":
+        raise ValueError(f"unknown loss {name!r} (one of {', '.join(L.LOSSES[1:])})")
+    d = PRESETS["losses"][name]
+    out = {"loss": name, "lambda": float(d.get("lambda", 0.0)), "alpha": float(d.get("alpha", 0.0)),
+           "delta": float(d.get("delta", 1.0)), "ringLr": float(d.get("ringLr", 0.0)),
+           "s": float(d.get("s", 1.0)), "m": float(d.get("m", 0.0))}
+    for kv in filter(None, rest.split(",")):
+        k, _, v = kv.partition("=")
+        if k not in out or k == "loss":
+            raise ValueError(f"{spec}: unknown parameter {k!r}")
+        out[k] = float(v)
+    return out
+
+
 class Run:
-    def __init__(self, name: str, net: Net, centers0: torch.Tensor, args, lam: float):
+    def __init__(self, name: str, net: Net, centers0: torch.Tensor, args, lam: float, spec: dict | None = None):
         self.name, self.net, self.lam, self.alpha = name, net, lam, args.alpha
+        # the loss of this run: 'center' (the explicit-gradient path below) or a spec of losses.py's family
+        self.spec = spec or {"loss": "center"}
+        self.loss = self.spec["loss"]
+        if self.loss != "center":
+            self.lam, self.alpha = self.spec["lambda"], self.spec["alpha"]
+        self.radius = torch.tensor(-1.0)  # ring: R, unset until the first batch
         self.centers = centers0.clone()
         # center update rule (center_rules.py); λ = 0 runs use Eq. 4, as the app's softmax run does
         self.update = "eq4" if lam == 0 else getattr(args, "update", "eq4")
@@ -293,6 +318,10 @@ class Run:
         self.t += 1
         for g in self.opt.param_groups:
             g["lr"] = lr
+        if self.loss != "center":
+            self.autograd_step(x, y)
+            self.times_ms.append((time.perf_counter() - t0) * 1000.0)
+            return
         feat, logits = self.net(x)
         ce = F.cross_entropy(logits, y)
         lc = CenterLossFn.apply(feat, y, self.centers)
@@ -309,6 +338,45 @@ class Run:
                 self.velocity = v if v is not None else self.velocity
         self.times_ms.append((time.perf_counter() - t0) * 1000.0)
         self.last = (ce.item(), lc.item())
+
+    def autograd_step(self, x: torch.Tensor, y: torch.Tensor) -> None:
+        """trainer.ts autogradStep: the optimiser on the loss's objective; its own state (centers, R) takes a
+        plain SGD step on the same gradient (alpha / ringLr)."""
+        sp = self.spec
+        feat = self.net.features(x)
+        if self.loss == "ring" and self.radius.item() < 0:
+            with torch.no_grad():
+                self.radius = L.safe_norm(feat).mean()
+        own = None
+        if self.loss == "contrastive-center":
+            own = self.centers = self.centers.detach().requires_grad_(True)
+        elif self.loss == "ring":
+            own = self.radius = self.radius.detach().requires_grad_(True)
+        total, ce, aux = L.objective(self.loss, feat, y, self.net.ip2.weight.t(), self.centers, self.radius,
+                                     sp["lambda"], sp["s"], sp["m"], sp["delta"])
+        self.opt.zero_grad(set_to_none=True)
+        total.backward()
+        self.opt.step()
+        if own is not None:
+            with torch.no_grad():
+                g = own.grad if own.grad is not None else torch.zeros_like(own)
+                own = own - g * (sp["alpha"] if self.loss == "contrastive-center" else sp["ringLr"])
+            if self.loss == "contrastive-center":
+                self.centers = own.detach()
+            else:
+                self.radius = own.detach()
+        self.last = (ce.item(), aux.item())
+
+    def predict(self, feat: torch.Tensor, logits: torch.Tensor) -> torch.Tensor:
+        """Predicted classes: argmax cos theta for a cosine head (trainer.ts Run.logits), argmax W x otherwise."""
+        if self.loss in L.COSINE_HEADS:
+            return L.cosines(feat, self.net.ip2.weight.t()).argmax(1)
+        return logits.argmax(1)
+
+    @property
+    def angular(self) -> bool:
+        """Cosine heads are judged on the unit circle (angular compactness, see compactness_for)."""
+        return self.loss in L.COSINE_HEADS
 
 
 # ------------------------------------------------------------------------------------ metrics
@@ -335,22 +403,49 @@ def picture_formed(softmax_acc: float, center_acc: float, softmax_c: float, cent
             and min(softmax_acc, center_acc) >= PICTURE["minAccuracy"])
 
 
+def angular_points(points: np.ndarray) -> np.ndarray:
+    """Features on the unit circle (x / |x|, losses.py's norm): the geometry the cosine heads act in."""
+    pts = points.astype(np.float64)
+    return pts / np.sqrt(np.maximum((pts ** 2).sum(1, keepdims=True), 1e-24))
+
+
+def compactness_for(points: np.ndarray, labels: np.ndarray, angular: bool) -> float:
+    """compactness() on the features, or on the normalised features when `angular` (cosine heads: their
+    loss ignores |x|, so radial spread says nothing about them; both runs of a ratio use the same geometry)."""
+    return compactness(angular_points(points) if angular else points, labels)
+
+
 @torch.no_grad()
-def embed(net: Net, x: torch.Tensor, chunk: int) -> tuple[np.ndarray, np.ndarray]:
+def embed(net: Net, x: torch.Tensor, chunk: int, run: "Run | None" = None) -> tuple[np.ndarray, np.ndarray]:
     """2-D features and predicted classes of images x (eval mode; the net is left in train mode)."""
     net.eval()
     feats, preds = [], []
     for s in range(0, x.shape[0], chunk):
         f, logits = net(x[s:s + chunk])
         feats.append(f)
-        preds.append(logits.argmax(1))
+        preds.append(run.predict(f, logits) if run is not None else logits.argmax(1))
     net.train()
     return torch.cat(feats).numpy(), torch.cat(preds).numpy()
 
 
 def probe_point(step: int, runs, px: torch.Tensor, py: np.ndarray, chunk: int) -> dict:
-    """One snapshot of both runs on the probe: accuracy, compactness, ratio, picture formed?"""
+    """One snapshot of the runs on the probe: accuracy, compactness, ratio, picture formed? With the loss
+    family (--losses), each loss run's ratio is against softmax-only in that loss's geometry."""
     m = {"step": step}
+    if len(runs) != 2 or runs[1].name != "center":
+        soft = None
+        for r in runs:
+            feat, pred = embed(r.net, px, chunk, r)
+            finite = bool(np.isfinite(feat).all())
+            m[f"{r.name}_acc"] = float((pred == py).mean())
+            m[f"{r.name}_compactness"] = compactness_for(feat, py, r.angular) if finite else float("nan")
+            if soft is None:  # the first run is softmax only: both geometries, for the ratios
+                soft = {a: compactness_for(feat, py, a) if finite else float("nan") for a in (False, True)}
+                continue
+            sc, cc = soft[r.angular], m[f"{r.name}_compactness"]
+            m[f"{r.name}_ratio"] = cc / sc if np.isfinite(sc) and np.isfinite(cc) and sc > 0 else float("nan")
+            m[f"{r.name}_formed"] = picture_formed(m["softmax_acc"], m[f"{r.name}_acc"], sc, cc)
+        return m
     for r in runs:
         feat, pred = embed(r.net, px, chunk)
         finite = bool(np.isfinite(feat).all())
@@ -363,20 +458,25 @@ def probe_point(step: int, runs, px: torch.Tensor, py: np.ndarray, chunk: int) -
 
 
 @torch.no_grad()
-def evaluate(net: Net, x: torch.Tensor, y: torch.Tensor, probe: torch.Tensor, chunk: int) -> dict:
+def evaluate(net: Net, x: torch.Tensor, y: torch.Tensor, probe: torch.Tensor, chunk: int, run: "Run | None" = None) -> dict:
     net.eval()
     feats, preds = [], []
     for s in range(0, x.shape[0], chunk):
         f, logits = net(x[s:s + chunk])
         feats.append(f)
-        preds.append(logits.argmax(1))
+        preds.append(run.predict(f, logits) if run is not None else logits.argmax(1))
     net.train()
     feat = torch.cat(feats).numpy()
     pred = torch.cat(preds)
     lab = y.numpy()
     pi = probe.numpy()
     finite = bool(np.isfinite(feat).all())
+    out = {}
+    if run is not None and run.loss != "center":
+        out["test_angular_compactness"] = compactness_for(feat, lab, True) if finite else float("nan")
+        out["probe_angular_compactness"] = compactness_for(feat[pi], lab[pi], True) if finite else float("nan")
     return {
+        **out,
         "test_accuracy": float((pred == y).double().mean()),
         "probe_accuracy": float((pred[probe] == y[probe]).double().mean()),
         "test_compactness": compactness(feat, lab) if finite else float("nan"),
@@ -402,6 +502,10 @@ def parse_args(argv=None):
     p.add_argument("--alpha", type=float, default=dflt["alpha"], help="center learning rate α (Eq. 4)")
     p.add_argument("--update", choices=list(CENTER_RULES), default="eq4",
                    help="center update rule of the λ > 0 run (bench/reference/center_rules.py)")
+    p.add_argument("--losses", nargs="+", default=None, metavar="LOSS[:k=v,...]",
+                   help="train softmax only plus one run per loss of the family (losses.py), e.g. "
+                        "'cosface:s=10,m=0.1' 'ring:lambda=0.01,ringLr=1'; parameters default to presets.json "
+                        "\"losses\". Replaces the center-loss run; steps-to-picture is per loss")
     p.add_argument("--batch", type=int, default=None, help="default: the preset's batch (presets.json)")
     p.add_argument("--probe-every", type=int, default=20,
                    help="evaluate both runs on the probe every K steps, for steps-to-picture (0: never)")
@@ -452,6 +556,21 @@ def main(argv=None) -> int:
     nets["center"].load_state_dict(net0.state_dict())  # same init for both runs
     runs = [Run("softmax", nets["softmax"], centers0, args, 0.0),
             Run("center", nets["center"], centers0, args, args.lam)]
+    if args.losses:  # the loss family: softmax only + one run per loss, same init, same batches
+        runs = runs[:1]
+        for spec in args.losses:
+            if spec == "center":  # center loss at --lambda/--alpha/--update, for the table's first row
+                net = Net(stages, hidden)
+                net.load_state_dict(net0.state_dict())
+                runs.append(Run("center", net, centers0, args, args.lam))
+                continue
+            try:
+                sp = loss_spec(spec)
+            except ValueError as e:
+                sys.exit(f"pytorch_reference.py: --losses: {e}")
+            net = Net(stages, hidden)
+            net.load_state_dict(net0.state_dict())
+            runs.append(Run(spec, net, centers0, args, sp["lambda"], sp))
 
     n_params = sum(p.numel() for p in net0.parameters())
     print(f"# {args.model}: {n_params} parameters; {args.optimizer} lr {args.lr} warm-up {args.warmup_steps} "
@@ -465,6 +584,7 @@ def main(argv=None) -> int:
     report_every = max(1, args.steps // 10)
     history: list[dict] = []
     steps_to_picture = None
+    loss_picture: dict[str, int | None] = {r.name: None for r in runs[1:]} if args.losses else {}
     probe_s = 0.0
     for step in range(args.steps):
         epoch, idx = batcher.next()
@@ -478,7 +598,11 @@ def main(argv=None) -> int:
             h = probe_point(done, runs, probe_x, probe_y, args.eval_chunk)
             probe_s += time.perf_counter() - t_probe
             history.append(h)
-            if h["formed"] and steps_to_picture is None:
+            for name in loss_picture:
+                if h.get(f"{name}_formed") and loss_picture[name] is None:
+                    loss_picture[name] = done
+                    print(f"  {name}: picture formed at step {done}: ratio {h[f'{name}_ratio']:.3f}", file=sys.stderr)
+            if h.get("formed") and steps_to_picture is None:
                 steps_to_picture = done
                 print(f"  picture formed at step {done}: ratio {h['ratio']:.3f}, probe accuracy "
                       f"{100 * h['softmax_acc']:.1f} % / {100 * h['center_acc']:.1f} %", file=sys.stderr)
@@ -486,7 +610,7 @@ def main(argv=None) -> int:
         if done % report_every == 0 or done == args.steps:
             print(f"  step {done}/{args.steps}  {elapsed:.1f}s  " + "  ".join(
                 f"{r.name}: ce {r.last[0]:.4f} lc {r.last[1]:.4f} {r.times_ms[-1]:.1f}ms" for r in runs)
-                + (f"  ratio {history[-1]['ratio']:.3f}" if history else ""),
+                + (f"  ratio {history[-1]['ratio']:.3f}" if history and "ratio" in history[-1] else ""),
                 file=sys.stderr, flush=True)
         if args.max_seconds is not None and elapsed >= args.max_seconds:
             print(f"  stopping after {done} steps (--max-seconds {args.max_seconds})", file=sys.stderr)
@@ -498,7 +622,15 @@ def main(argv=None) -> int:
     for r in runs:
         timed = r.times_ms[args.warmup:] or r.times_ms
         med = statistics.median(timed)
-        ev = evaluate(r.net, data["test_images"], data["test_labels"], probe, args.eval_chunk)
+        ev = evaluate(r.net, data["test_images"], data["test_labels"], probe, args.eval_chunk, r)
+        if r.name in loss_picture:
+            ev = {**ev, "spec": r.spec, "steps_to_picture": loss_picture[r.name],
+                  "radius": float(r.radius) if r.loss == "ring" else None}
+        elif args.losses:  # softmax only: its angular compactness too, the cosine heads' baseline
+            ev = {**evaluate(r.net, data["test_images"], data["test_labels"], probe, args.eval_chunk, r),
+                  "test_angular_compactness": None}
+            feat, _ = embed(r.net, data["test_images"], args.eval_chunk)
+            ev["test_angular_compactness"] = compactness_for(feat, data["test_labels"].numpy(), True)
         results[r.name] = {
             "lambda": r.lam,
             "median_ms_per_step": med,
@@ -532,6 +664,8 @@ def main(argv=None) -> int:
     picture = {
         "definition": {**PICTURE, "on": f"probe ({args.probe_size} digits), every {args.probe_every} steps"},
         "steps_to_picture": steps_to_picture,
+        **({"per_loss": loss_picture, "geometry": "cosine heads: compactness of x/|x| for both the loss run and "
+            "softmax only (angular); other losses: of x"} if args.losses else {}),
         "history": [{k: (None if isinstance(v, float) and not np.isfinite(v) else v) for k, v in h.items()}
                     for h in history],
     }
@@ -554,7 +688,13 @@ def main(argv=None) -> int:
               f"| {fmt(100 * r['probe_accuracy'], '.2f')}% | {fmt(r['test_compactness'], '.3f')} "
               f"| {fmt(r['probe_compactness'], '.3f')} |")
     thr = PICTURE
-    if not args.probe_every:
+    if args.losses:
+        print(f"\nSteps-to-picture per loss (probe every {args.probe_every}; cosine heads in angular compactness):")
+        for name, stp in loss_picture.items():
+            last = history[-1] if history else {}
+            print(f"  {name}: {stp if stp is not None else 'not formed'} (at step {last.get('step')}: ratio "
+                  f"{fmt(last.get(name + '_ratio'), '.3f')}, probe accuracy {fmt(100 * last.get(name + '_acc', float('nan')), '.1f')} %)")
+    elif not args.probe_every:
         print("\nSteps-to-picture: not measured (--probe-every 0)")
     elif steps_to_picture is None:
         last = history[-1]

@@ -9,11 +9,12 @@ import * as tf from '@tensorflow/tfjs';
 import '@tensorflow/tfjs-backend-webgpu';
 import type { WebGPUBackend, WebGPUProgram } from '@tensorflow/tfjs-backend-webgpu';
 import { CENTER_RULES, centerStep, classCounts, composedCenterLoss, type CenterLossOps, type CenterUpdateRule } from '../../src/train/centerLoss';
-import { createWgslCenterLoss, registerCenterLossKernels, validateCenterLossKernels, centerLossFor } from '../../src/train/centerLossWebgpu';
+import { createWgslCenterLoss, registerCenterLossKernels, centerLossFor } from '../../src/train/centerLossWebgpu';
 import { Run } from '../../src/train/trainer';
 import { mulberry32 } from '../../src/data/batcher';
-import { initialWeights } from '../../src/train/model';
+import { runStart } from '../../src/train/recipe';
 import { PRESETS, type ModelId } from '../../src/train/presets';
+import { createFusedWgslCenterLoss, validateAllCenterLossKernels, wgslClassCounts } from './centerLossVariants';
 
 export type PathId = 'composed' | 'wgsl' | 'wgslFused';
 export const PATHS: PathId[] = ['composed', 'wgsl', 'wgslFused'];
@@ -71,7 +72,7 @@ declare global {
 const statusEl = document.getElementById('status');
 const say = (s: string) => { if (statusEl) statusEl.textContent = s; };
 
-let ops: Record<PathId, CenterLossOps & { classCounts?: (y: tf.Tensor1D, x: tf.Tensor2D, c: tf.Tensor2D) => tf.Tensor1D }> | null = null;
+let ops: Record<PathId, CenterLossOps> | null = null;
 let initInfo: Promise<InitInfo> | null = null;
 
 function adapterInfo(): Record<string, string> {
@@ -94,9 +95,9 @@ async function doInit(): Promise<InitInfo> {
   }
   registerCenterLossKernels();
   // The ops are set up even when validation fails, so the numerical tests still report their own findings.
-  ops = { composed: composedCenterLoss, wgsl: createWgslCenterLoss({ forward: 'split' }), wgslFused: createWgslCenterLoss({ forward: 'fused' }) };
+  ops = { composed: composedCenterLoss, wgsl: createWgslCenterLoss(), wgslFused: createFusedWgslCenterLoss() };
   try {
-    await validateCenterLossKernels([1, 2, 3]);
+    await validateAllCenterLossKernels([1, 2, 3]);
   } catch (e) {
     return { backend: tf.getBackend(), setBackendOk, adapter: adapterInfo(), error: String(e) };
   }
@@ -117,7 +118,7 @@ function allOutputs(
   const dy = tf.scalar(lambda); // gradient of λ·L_C
   const { value, grad } = tf.valueAndGrad((xx: tf.Tensor) => o.loss(xx as tf.Tensor2D, y, c))(x, dy);
   dy.dispose();
-  const counts = path === 'composed' ? classCounts(y, c.shape[0]) : o.classCounts!(y, x, c);
+  const counts = path === 'composed' ? classCounts(y, c.shape[0]) : wgslClassCounts(y, x, c);
   const v0 = velocity ?? (tf.zerosLike(c) as tf.Tensor2D);
   const step = (rule: CenterUpdateRule) => centerStep(o, x, y, c, { rule, alpha, lambda, lr, momentum }, v0);
   const caffe = step('caffe');
@@ -326,8 +327,7 @@ const api: FlockKernelApi = {
     const alpha = 0.5;
     const lr = optimizer === 'adam' ? 0.01 : 0.05;
     const rand = mulberry32(seed);
-    const w0 = initialWeights(preset, seed);
-    const c0 = normals(rand, 20, 1);
+    const { weights: w0, centers: c0 } = runStart(preset, seed);
     // The same seeded batches for every run; class 9 absent, so absent-class rows are exercised.
     const batches = Array.from({ length: steps }, () => ({
       x: tf.tensor2d(Float32Array.from({ length: B * 784 }, () => rand() * 2 - 1), [B, 784]),
@@ -371,7 +371,8 @@ const api: FlockKernelApi = {
 /** Profiles one training step of the real trainer: kernels run (by name) and ms per step. */
 async function profileStep(model: ModelId, optimizer: 'adam' | 'sgd', loss: 'wgsl' | 'composed' = 'wgsl', steps = 10) {
   const preset = PRESETS[model];
-  const run = new Run('prof', preset, initialWeights(preset, 1), new Float32Array(20), { optimizer, lr: 0.001, lambda: 0.3, alpha: 0.5, update: 'eq4' }, loss === 'wgsl' ? centerLossFor(tf.getBackend()) : composedCenterLoss);
+  const start = runStart(preset, 1);
+  const run = new Run('prof', preset, start.weights, start.centers, { optimizer, lr: 0.001, lambda: 0.3, alpha: 0.5, update: 'eq4' }, loss === 'wgsl' ? centerLossFor(tf.getBackend()) : composedCenterLoss);
   const B = preset.batch;
   const x = tf.randomNormal([B, 784]) as tf.Tensor2D;
   const y = tf.tensor1d(Array.from({ length: B }, (_, i) => i % 10), 'int32');

@@ -9,10 +9,8 @@
 import * as tf from '@tensorflow/tfjs';
 import '@tensorflow/tfjs-backend-webgpu';
 import { loadMnist, type Mnist } from '../../src/data/load';
-import { Batcher, gatherImages, gatherLabels, gaussian, mulberry32 } from '../../src/data/batcher';
-import { initialWeights } from '../../src/train/model';
-import { Run } from '../../src/train/trainer';
-import { PRESETS, NUM_CLASSES, EMBED_DIM, type ModelId } from '../../src/train/presets';
+import { runStart, seededRuns, trainRound, type SeededRun } from '../../src/train/recipe';
+import { PRESETS, type ModelId } from '../../src/train/presets';
 import { centerLossFor } from '../../src/train/centerLossWebgpu';
 import { tuneWebgpu } from '../../src/train/webgpuTuning';
 
@@ -48,33 +46,24 @@ const say = (s: string) => { if (statusEl) statusEl.textContent = s; };
 const SEED = 1;
 let data: Mnist | null = null;
 let model: ModelId = 'tiny';
-let runs: Run[] = [];
-let batcher: Batcher | null = null;
+let runs: SeededRun[] = [];
+const LAMBDAS = { softmax: 0, center: 0.3 };
 
+/** The app's recipe (src/train/recipe.ts): same weights, same centers, same batch order for both runs. */
 function buildRuns(): void {
-  runs.forEach((r) => r.dispose());
+  runs.forEach((r) => r.run.dispose());
   const preset = PRESETS[model];
-  const weights = initialWeights(preset, SEED);
-  const centers0 = Float32Array.from({ length: NUM_CLASSES * EMBED_DIM }, gaussian(mulberry32(SEED ^ 0x5bd1e995)));
-  const ops = centerLossFor(tf.getBackend());
   const hyper = { optimizer: 'adam' as const, lr: preset.lr, alpha: 0.5, update: 'eq4' as const };
-  runs = [
-    new Run('main/softmax', preset, weights, centers0, { ...hyper, lambda: 0 }, ops),
-    new Run('main/center', preset, weights, centers0, { ...hyper, lambda: 0.3 }, ops),
-  ];
-  batcher = new Batcher(data!.trainLabels.length, preset.batch, SEED);
+  runs = [...seededRuns(['softmax', 'center'] as const, {
+    start: runStart(preset, SEED), batch: preset.batch, trainSize: data!.trainLabels.length, ops: centerLossFor(tf.getBackend()),
+    hyper: (k) => ({ ...hyper, lambda: LAMBDAS[k] }), name: (k) => `main/${k}`,
+  }).values()];
 }
 
-/** One step of each run on the same batch, losses read back (as the worker's trainPair). */
+/** One round (a step of each run on the same batch), losses read back: the worker's trainRound. */
 let losses: number[][] = [];
 async function pair(): Promise<void> {
-  const epoch = batcher!.epoch;
-  const idx = batcher!.next();
-  const x = tf.tensor2d(gatherImages(data!.trainImages, idx), [idx.length, 784]);
-  const y = tf.tensor1d(gatherLabels(data!.trainLabels, idx), 'int32');
-  const parts = runs.map((r) => r.trainStep(x, y, epoch));
-  losses = (await Promise.all(parts.map((p) => p.data()))).map((d) => Array.from(d));
-  tf.dispose([x, y, ...parts]);
+  losses = await trainRound(runs, data!);
 }
 
 const median = (xs: number[]) => { const s = [...xs].sort((a, b) => a - b); return s.length ? s[Math.floor(s.length / 2)] : NaN; };

@@ -1,87 +1,11 @@
 /**
- * One declarative table of the app's parameters. It drives URL parsing, clamping, serialising
- * and the controls (after TensorFlow Playground's state.ts). Unknown URL parameters are ignored;
- * nothing from the URL is ever evaluated. The training defaults (λ, α, optimizer) come from presets.json,
- * the file the PyTorch reference reads too.
+ * Values of the parameter table (table.ts): defaults, clamping with a notice, and the page URL.
+ * Only names in the table (or their older aliases) are read; anything else is ignored, and nothing
+ * from the URL is ever evaluated.
  */
-import { DEFAULTS } from '../train/presets';
+import { LAMBDA_STOPS, PARAMS, type ParamName, type Params, type Spec } from './table';
 
-export const MODEL_IDS = ['auto', 'tiny', 'conv', 'small', 'lenetpp'] as const;
-export type ModelChoice = (typeof MODEL_IDS)[number];
-import { CENTER_RULES } from '../train/rules';
-
-export const UPDATE_RULES = CENTER_RULES;
-export const OPTIMIZERS = ['adam', 'sgd'] as const;
-export const BACKENDS = ['auto', 'webgpu', 'webgl', 'cpu'] as const;
-export const REPLAY_MODES = ['off', 'on'] as const;
-/** 'own': each plot fits its own data; 'shared': every plot uses the union of their domains. */
-export const AXES = ['own', 'shared'] as const;
-/** 'app': the full panels; 'figure': the paper's figure (one row of square plots, one caption). */
-export const VIEWS = ['app', 'figure'] as const;
-
-/** λ slider stops: 0 plus a log-friendly ladder that contains the paper's 0.003, 0.01, 0.1, 1. */
-export const LAMBDA_STOPS = [0, 0.001, 0.002, 0.003, 0.005, 0.01, 0.02, 0.03, 0.05, 0.1, 0.2, 0.3, 0.5, 1] as const;
-
-type NumberSpec = { kind: 'number'; min: number; max: number; default: number; integer?: boolean; label: string };
-/** `legacy`: values of older versions, read as another value with an explanation. */
-type EnumSpec<T extends readonly string[]> = {
-  kind: 'enum'; values: T; default: T[number]; label: string; legacy?: Record<string, { value: T[number]; why: string }>;
-};
-/** A comma-separated subset of `values` (kept in table order, duplicates dropped). */
-type SetSpec<T extends readonly string[]> = {
-  kind: 'set'; values: T; default: readonly T[number][]; label: string; legacy?: Record<string, { value: readonly T[number][]; why: string }>;
-};
-/** A comma-separated list of numbers (the λ grid): entries are clamped one by one, garbage entries dropped. */
-type ListSpec = { kind: 'list'; min: number; max: number; minItems: number; maxItems: number; default: readonly number[]; label: string };
-type Spec = NumberSpec | EnumSpec<readonly string[]> | SetSpec<readonly string[]> | ListSpec;
-
-/** The λ grid the paper's figure uses (Wen et al. 2016, Fig. 3). */
-export const PAPER_GRID = [0, 0.003, 0.01, 0.1, 1] as const;
-/** Preset choices for the select-style numeric controls (0 = the model preset's own value / no limit). */
-export const BATCH_CHOICES = [0, 16, 32, 64, 128, 256, 512] as const;
-export const PROBE_CHOICES = [500, 1000, 2000, 5000, 10000] as const;
-export const SPEED_CHOICES = [0, 30, 10, 5, 2, 1] as const;
-
-export const PARAMS = {
-  lambda: { kind: 'number', min: 0, max: 1, default: DEFAULTS.lambda, label: 'λ (center-loss weight)' },
-  alpha: { kind: 'number', min: 0, max: 1, default: DEFAULTS.alpha, label: 'α (center learning rate)' },
-  optimizer: { kind: 'enum', values: OPTIMIZERS, default: DEFAULTS.optimizer, label: 'optimizer' },
-  /** 0 means the model preset's own default (0.01 for the tiny MLP, 0.003 or 0.001 for the CNNs). */
-  lr: { kind: 'number', min: 0, max: 1, default: 0, label: 'learning rate' },
-  model: { kind: 'enum', values: MODEL_IDS, default: 'auto', label: 'model' },
-  update: {
-    kind: 'enum', values: UPDATE_RULES, default: 'eq4', label: 'center update rule',
-    legacy: { autograd: { value: 'kaiyang', why: 'the “autograd” rule of older versions matched no implementation and was removed; using KaiyangZhou’s rule (plain SGD on the centers with the autograd gradient, as that port does)' } },
-  },
-  /** Compare update rules: 2–4 rules, one run each from the same init (replaces the pair); empty = off. */
-  rules: {
-    kind: 'set', values: UPDATE_RULES, default: [], label: 'update rules compared',
-    legacy: {
-      one: { value: [], why: '' },
-      both: { value: ['eq4', 'seed'], why: '“both” compared Eq. 4 with the removed “autograd” rule; comparing Eq. 4 and the seed port’s rule' },
-    },
-  },
-  axes: { kind: 'enum', values: AXES, default: 'own', label: 'plot axes' },
-  seed: { kind: 'number', min: 0, max: 2 ** 31 - 1, default: 1, integer: true, label: 'seed' },
-  /** 0 means the model preset's own batch size. */
-  batch: { kind: 'number', min: 0, max: 1024, default: 0, integer: true, label: 'batch size' },
-  /** How many test digits are embedded and drawn (stratified by class). */
-  probe: { kind: 'number', min: 100, max: 10000, default: 2000, integer: true, label: 'probe points' },
-  /** Training steps per second per run at most; 0 = as fast as the device goes. */
-  speed: { kind: 'number', min: 0, max: 100, default: 0, label: 'speed limit (steps/s)' },
-  /** λ grid: 2 to 6 λ values, one run each from the same init; empty = the softmax vs center-loss pair. */
-  runs: { kind: 'list', min: 0, max: 1, minItems: 2, maxItems: 6, default: [], label: 'λ grid' },
-  backend: { kind: 'enum', values: BACKENDS, default: 'auto', label: 'backend' },
-  /** 'on': play the recorded run of the real-GPU preset (made by the PyTorch reference) instead of training. */
-  replay: { kind: 'enum', values: REPLAY_MODES, default: 'off', label: 'recorded run' },
-  view: { kind: 'enum', values: VIEWS, default: 'app', label: 'view' },
-} as const satisfies Record<string, Spec>;
-
-export type ParamName = keyof typeof PARAMS;
-type ValueOf<S> = S extends { kind: 'enum'; values: readonly (infer V)[] } ? V
-  : S extends { kind: 'set'; values: readonly (infer V)[] } ? readonly V[]
-  : S extends { kind: 'list' } ? readonly number[] : number;
-export type Params = { [K in ParamName]: ValueOf<(typeof PARAMS)[K]> };
+export * from './table';
 
 export function defaults(): Params {
   const out: Record<string, unknown> = {};
@@ -89,13 +13,17 @@ export function defaults(): Params {
   return out as Params;
 }
 
+type ListSpec = Extract<Spec, { kind: 'list' }>;
+type SetSpec = Extract<Spec, { kind: 'set' }>;
+type Coerced<T> = { value: T; problem?: string };
+
 /** Clamp / validate one value; returns the safe value and, when it changed, why. */
-export function coerce<K extends ParamName>(name: K, raw: unknown): { value: Params[K]; problem?: string } {
+export function coerce<K extends ParamName>(name: K, raw: unknown): Coerced<Params[K]> {
   const spec: Spec = PARAMS[name];
-  if (spec.kind === 'list') return coerceList(spec, raw) as { value: Params[K]; problem?: string };
-  if (spec.kind === 'set') return coerceSet(spec, raw) as { value: Params[K]; problem?: string };
+  if (spec.kind === 'list') return coerceList(spec, raw) as Coerced<Params[K]>;
+  if (spec.kind === 'set') return coerceSet(spec, raw) as Coerced<Params[K]>;
   if (spec.kind === 'enum') {
-    if (typeof raw === 'string' && (spec.values as readonly string[]).includes(raw)) return { value: raw as Params[K] };
+    if (typeof raw === 'string' && spec.values.includes(raw)) return { value: raw as Params[K] };
     const old = typeof raw === 'string' && spec.legacy && Object.hasOwn(spec.legacy, raw) ? spec.legacy[raw] : undefined;
     if (old) return { value: old.value as Params[K], problem: old.why };
     return { value: spec.default as Params[K], problem: `must be one of ${spec.values.join(', ')}; using ${spec.default}` };
@@ -111,7 +39,7 @@ export function coerce<K extends ParamName>(name: K, raw: unknown): { value: Par
   return { value: v as Params[K], problem };
 }
 
-function coerceSet(spec: SetSpec<readonly string[]>, raw: unknown): { value: readonly string[]; problem?: string } {
+function coerceSet(spec: SetSpec, raw: unknown): Coerced<readonly string[]> {
   const text = Array.isArray(raw) ? raw.join(',') : typeof raw === 'string' ? raw : '';
   const old = spec.legacy && Object.hasOwn(spec.legacy, text.trim()) ? spec.legacy[text.trim()] : undefined;
   if (old) return { value: old.value, problem: old.why || undefined };
@@ -124,7 +52,7 @@ function coerceSet(spec: SetSpec<readonly string[]>, raw: unknown): { value: rea
   };
 }
 
-function coerceList(spec: ListSpec, raw: unknown): { value: readonly number[]; problem?: string } {
+function coerceList(spec: ListSpec, raw: unknown): Coerced<readonly number[]> {
   const items = Array.isArray(raw) ? raw.map(String) : typeof raw === 'string' ? raw.split(',') : [];
   if (items.every((item) => item.trim() === '') && items.length <= 1) return { value: spec.default }; // absent or empty: the default, no notice
   const out: number[] = [];
@@ -155,35 +83,45 @@ export function sameValue(a: unknown, b: unknown): boolean {
 }
 
 /** Parses the λ-grid text box ("0, 0.01, 1"): same rules as the URL. */
-export function parseGrid(text: string): { value: readonly number[]; problem?: string } {
-  return coerceList(PARAMS.runs, text);
+export function parseGrid(text: string): Coerced<readonly number[]> {
+  return coerceList(PARAMS.grid, text);
 }
 
 export function formatGrid(grid: readonly number[]): string {
   return grid.join(', ');
 }
 
+/** The names a parameter is read under: its own first, then the older aliases. */
+function urlNames(name: ParamName): readonly string[] {
+  const spec: Spec = PARAMS[name];
+  return [name, ...(spec.aliases ?? [])];
+}
+
 export interface ParseResult { params: Params; notices: string[] }
 
-/** Parse a query string. Only names in PARAMS are read; anything else is ignored. */
+/**
+ * Parse a query string. Only names in PARAMS and their aliases are read (the own name wins over an
+ * alias); anything else is ignored. A notice names the parameter as the URL spelt it.
+ */
 export function parseQuery(search: string): ParseResult {
   const q = new URLSearchParams(search);
   const params = defaults();
   const notices: string[] = [];
   for (const name of Object.keys(PARAMS) as ParamName[]) {
-    const raw = q.get(name);
-    if (raw === null) continue;
-    const { value, problem } = coerce(name, raw);
+    const spelt = urlNames(name).find((n) => q.has(n));
+    if (spelt === undefined) continue;
+    const { value, problem } = coerce(name, q.get(spelt));
     (params as Record<string, unknown>)[name] = value;
-    if (problem) notices.push(`“${name}” ${problem}.`);
+    if (problem) notices.push(`“${spelt}” ${problem}.`);
   }
   return { params, notices };
 }
 
-/** Serialise: only non-default values, in table order, keeping foreign parameters untouched. */
+/** Serialise: only non-default values, under their own names (aliases dropped), in table order, keeping foreign parameters untouched. */
 export function toQuery(params: Params, existing = ''): string {
   const q = new URLSearchParams(existing);
   for (const name of Object.keys(PARAMS) as ParamName[]) {
+    for (const alias of urlNames(name).slice(1)) q.delete(alias);
     const v = params[name];
     if (sameValue(v, PARAMS[name].default)) q.delete(name);
     else q.set(name, Array.isArray(v) ? v.join(',') : String(v));

@@ -5,22 +5,15 @@
  *
  * Kernels (all registered for backendName 'webgpu', run through `backend.runWebGPUProgram`):
  *
- *   FlockCenterLossForward  x[B,D], y[B], c[K,D] →
- *       mode 'loss':  L_C = Σ_i ‖x_i − c_{y_i}‖² / (2B), shape []                       (1 dispatch)
- *       mode 'fused': [B·D + 1] = ((x − c_y)/B flattened, L_C)                            (1 dispatch)
- *   FlockCenterLossGrad     mode 'inputs': x, y, c, dy → dy·(x − c_y)/B, [B,D]           (1 dispatch)
- *                           mode 'packed': packed[B·D+1], dy → dy·packed[0:B·D], [B,D]   (1 dispatch)
- *   FlockCenterUpdate       x, y, c → mode 'perCount' | 'sum' | 'delta' → [K,D],
- *                           mode 'counts' → n_j, [K]                                      (1 dispatch)
+ *   FlockCenterLossForward  x[B,D], y[B], c[K,D] → L_C = Σ_i ‖x_i − c_{y_i}‖² / (2B), shape []   (1 dispatch)
+ *   FlockCenterLossGrad     x, y, c, dy → dy·(x − c_y)/B, [B,D]                                 (1 dispatch)
+ *   FlockCenterUpdate       x, y, c → mode 'perCount' | 'sum' | 'delta' → [K,D]                 (1 dispatch)
  *
- * Why two forward variants: a tfjs WebGPU program has exactly one output buffer, and tfjs has no
- * zero-copy slice on WebGPU (Slice is its own dispatch). The 'fused' forward computes the loss and
- * the Eq. 3 gradient in one dispatch, but then the scalar loss must be sliced out (+1 dispatch) and
- * the backward pass still needs one dispatch to multiply by dy, so a training step costs
- * 1 + 1 + 1 + 1 (centers) = 4 dispatches. The 'split' forward (default) writes the scalar directly
- * and recomputes x − c_y in the backward kernel together with the dy multiply: 1 + 1 + 1 = 3
- * dispatches, which is the minimum for three separate output tensors (loss, grad, new centers).
- * Both give the same numbers; the harness (e2e/harness/kernel.ts) measures both.
+ * The forward writes the scalar directly and the backward recomputes x − c_y together with the dy
+ * multiply: a training step costs 1 + 1 + 1 = 3 dispatches, the minimum for three separate output
+ * tensors (loss, grad, new centers). The test pages add variants of these programs (a 'fused'
+ * forward that also emits the gradient, a 'counts' update) in e2e/harness/centerLossVariants.ts,
+ * through the program classes and `runCenterLossProgram` exported here.
  */
 import * as tf from '@tensorflow/tfjs';
 import '@tensorflow/tfjs-backend-webgpu';
@@ -32,20 +25,18 @@ export const KERNEL_GRAD = 'FlockCenterLossGrad';
 export const KERNEL_UPDATE = 'FlockCenterUpdate';
 
 /** Invocations in the single workgroup of the forward kernel (power of two, ≤ 256 = WebGPU default limit). */
-const FORWARD_WG = 256;
+export const FORWARD_WG = 256;
 /** Invocations per class workgroup of the update kernel (power of two). */
 const UPDATE_WG = 64;
 /** Largest feature dimension the update kernel supports (workgroup memory: UPDATE_WG·(D+1)·4 bytes ≤ 16 KiB). */
 export const MAX_WGSL_DIM = 32;
 /** Elementwise kernels (gradient). */
-const ELEMENTWISE_WG = 64;
+export const ELEMENTWISE_WG = 64;
 
-export type ForwardMode = 'loss' | 'fused';
-export type GradMode = 'inputs' | 'packed';
 /** 'perCount': c − coef·S/(1+n) (rules eq4, seed); 'sum': c − coef·S (rule kaiyang); 'delta': Δc (rule caffe). */
-export type UpdateMode = 'perCount' | 'sum' | 'delta' | 'counts';
+export type UpdateMode = 'perCount' | 'sum' | 'delta';
 
-type ProgramUniforms = Array<{ type: string; data: number[] }>;
+export type ProgramUniforms = Array<{ type: string; data: number[] }>;
 
 // ---------------------------------------------------------------------------------------------
 // Programs. The header that tfjs generates (makeShader in webgpu_program.js) declares
@@ -60,7 +51,7 @@ type ProgramUniforms = Array<{ type: string; data: number[] }>;
 // ---------------------------------------------------------------------------------------------
 
 /** The tree reduction over `buf` (WG slots per lane) shared by both reducing kernels. */
-function treeReduceSnippet(buf: string, wg: number, lanes: number): string {
+export function treeReduceSnippet(buf: string, wg: number, lanes: number): string {
   // Invariant before each round: slots [0, 2s) of every lane hold partial sums whose total is the
   // lane's sum. Invocation t < s adds slot t + s into slot t, halving the live range; the barrier
   // after each round makes those writes visible before the next round reads them. After log2(WG)
@@ -80,24 +71,30 @@ function treeReduceSnippet(buf: string, wg: number, lanes: number): string {
 /**
  * Forward: one workgroup of FORWARD_WG invocations (dispatch [1,1,1]). Invocation t strides over
  * the flattened B·D elements e = t, t+WG, …, computes diff = x[e] − c[y[e/D]][e%D], accumulates
- * diff² privately (and in 'fused' mode stores diff/B at result[e]); then the WG partial sums are
+ * diff² privately (a variant may also store per-element values: `perElement`); then the WG partial sums are
  * tree-reduced in workgroup memory and invocation 0 writes Σ/(2B). One workgroup keeps the whole
  * reduction inside one dispatch (WGSL has no float atomics and workgroups cannot synchronise);
  * it is O(B·D/WG) per invocation, i.e. a handful of iterations for the batches used here.
  */
-class ForwardProgram implements WebGPUProgram {
+export class ForwardProgram implements WebGPUProgram {
   variableNames = ['x', 'y', 'c'];
-  outputShape: number[];
+  outputShape: number[] = [];
   shaderKey: string;
   dispatchLayout = { x: [0] };
   dispatch: [number, number, number] = [1, 1, 1];
   workgroupSize: [number, number, number] = [FORWARD_WG, 1, 1];
-  constructor(batch: number, dim: number, private readonly mode: ForwardMode) {
-    this.outputShape = mode === 'fused' ? [batch * dim + 1] : [];
-    this.shaderKey = `flockCenterLossForward_${mode}_wg${FORWARD_WG}`;
+  constructor(variant = 'loss') {
+    this.shaderKey = `flockCenterLossForward_${variant}_wg${FORWARD_WG}`;
+  }
+  /** WGSL run for every element once `e`, `diff` and `fB` are known (none for the loss alone). */
+  protected perElement(): string {
+    return '';
+  }
+  /** Where in `result` the loss goes. */
+  protected lossIndex(): string {
+    return '0';
   }
   getUserCode(): string {
-    const fused = this.mode === 'fused';
     return `
     var<workgroup> partial : array<f32, ${FORWARD_WG}>;
 
@@ -119,13 +116,13 @@ class ForwardProgram implements WebGPUProgram {
         }
         let diff = x[e] - center;
         acc = acc + diff * diff;
-        ${fused ? 'result[e] = diff / fB;' : ''}
+        ${this.perElement()}
       }
       partial[lid] = acc;
       workgroupBarrier();
       ${treeReduceSnippet('partial', FORWARD_WG, 1)}
       if (lid == 0u) {
-        result[${fused ? 'n' : '0'}] = partial[0] / (2.0 * fB);
+        result[${this.lossIndex()}] = partial[0] / (2.0 * fB);
       }
     }`;
   }
@@ -133,23 +130,22 @@ class ForwardProgram implements WebGPUProgram {
 
 /** Backward: one invocation per element of the [B,D] gradient; dy is the upstream scalar. */
 class GradProgram implements WebGPUProgram {
-  variableNames: string[];
+  variableNames = ['x', 'y', 'c', 'dy'];
   outputShape: number[];
-  shaderKey: string;
+  shaderKey = `flockCenterLossGrad_inputs_wg${ELEMENTWISE_WG}`;
   dispatchLayout = { x: [0, 1] };
   dispatch: [number, number, number];
   workgroupSize: [number, number, number] = [ELEMENTWISE_WG, 1, 1];
   size = true;
-  constructor(batch: number, dim: number, private readonly mode: GradMode) {
-    this.variableNames = mode === 'packed' ? ['g', 'dy'] : ['x', 'y', 'c', 'dy'];
+  constructor(batch: number, dim: number) {
     this.outputShape = [batch, dim];
     this.dispatch = [Math.ceil((batch * dim) / ELEMENTWISE_WG), 1, 1];
-    this.shaderKey = `flockCenterLossGrad_${mode}_wg${ELEMENTWISE_WG}`;
   }
   getUserCode(): string {
-    const body = this.mode === 'packed'
-      ? 'result[index] = dy[0] * g[index];'
-      : `let D = uniforms.xShape.y;
+    return `
+    fn main(index : i32) {
+      if (index < uniforms.size) {
+        let D = uniforms.xShape.y;
         let K = uniforms.cShape.x;
         let i = index / D;
         let d = index - i * D;
@@ -158,11 +154,7 @@ class GradProgram implements WebGPUProgram {
         if (k >= 0 && k < K) {
           center = c[k * D + d];
         }
-        result[index] = dy[0] * ((x[index] - center) / f32(uniforms.xShape.x));`;
-    return `
-    fn main(index : i32) {
-      if (index < uniforms.size) {
-        ${body}
+        result[index] = dy[0] * ((x[index] - center) / f32(uniforms.xShape.x));
       }
     }`;
   }
@@ -177,12 +169,12 @@ class GradProgram implements WebGPUProgram {
  *   perCount: c_j − coef·S_j/(1+n_j)  (eq4: coef = α; seed port: coef = α/B)
  *   sum:      c_j − coef·S_j          (KaiyangZhou: coef = 2α/B)
  *   delta:    S_j/(1+n_j)             (Eq. 4; the caffe-face rule's momentum step is composed ops)
- *   counts:   n_j (output [K])
+ * (a variant may write something else from S_j and n_j: `write`)
  * coef is computed on the host in float64 (stepCoef) like the composed path, then rounded to f32.
  * Every rule is thus one update dispatch, except 'caffe' (1 + a few elementwise ops).
  * Classes absent from the batch keep c_j (Δc = 0). D is baked into the WGSL (shaderKey has it).
  */
-class UpdateProgram implements WebGPUProgram {
+export class UpdateProgram implements WebGPUProgram {
   variableNames = ['x', 'y', 'c'];
   outputShape: number[];
   shaderKey: string;
@@ -190,25 +182,23 @@ class UpdateProgram implements WebGPUProgram {
   dispatch: [number, number, number];
   workgroupSize: [number, number, number] = [UPDATE_WG, 1, 1];
   uniforms = 'coef : f32,';
-  constructor(classes: number, private readonly dim: number, private readonly mode: UpdateMode) {
-    this.outputShape = mode === 'counts' ? [classes] : [classes, dim];
+  constructor(classes: number, protected readonly dim: number, private readonly mode: string) {
+    this.outputShape = [classes, dim];
     this.dispatch = [classes, 1, 1];
     this.shaderKey = `flockCenterUpdate_${mode}_d${dim}_wg${UPDATE_WG}`;
+  }
+  /** The WGSL that writes component d of class j from the reduced sums S_j (`red`) and n_j (`count`). */
+  protected write(): string {
+    switch (this.mode as UpdateMode) {
+      case 'perCount': return `result[j * DIM + d] = cj[d] - uniforms.coef * (red[u32(d) * WG + 0u] / (1.0 + count));`;
+      case 'sum': return `result[j * DIM + d] = cj[d] - uniforms.coef * red[u32(d) * WG + 0u];`;
+      case 'delta': return `result[j * DIM + d] = red[u32(d) * WG + 0u] / (1.0 + count);`;
+    }
   }
   getUserCode(): string {
     const D = this.dim;
     const lanes = D + 1;
-    let write: string;
-    switch (this.mode) {
-      case 'perCount':
-        write = `result[j * DIM + d] = cj[d] - uniforms.coef * (red[u32(d) * WG + 0u] / (1.0 + count));`; break;
-      case 'sum':
-        write = `result[j * DIM + d] = cj[d] - uniforms.coef * red[u32(d) * WG + 0u];`; break;
-      case 'delta':
-        write = `result[j * DIM + d] = red[u32(d) * WG + 0u] / (1.0 + count);`; break;
-      case 'counts':
-        write = `if (d == 0) { result[j] = count; }`; break;
-    }
+    const write = this.write();
     return `
     const DIM : i32 = ${D};
     const WG : u32 = ${UPDATE_WG}u;
@@ -260,7 +250,8 @@ function wgslError(key: string, message: string): Error {
   return new Error(`Flock center-loss WGSL program '${key}' failed WebGPU validation: ${message}`);
 }
 
-function run(
+/** Runs a center-loss program (the first run of each under a validation error scope; see above). */
+export function runCenterLossProgram(
   backend: WebGPUBackend, program: WebGPUProgram, inputs: tf.TensorInfo[], dtype: tf.DataType,
   uniforms?: ProgramUniforms,
 ): tf.TensorInfo {
@@ -284,7 +275,8 @@ function run(
   }
 }
 
-function dims(x: tf.TensorInfo, y: tf.TensorInfo, c: tf.TensorInfo): { B: number; D: number; K: number } {
+/** Checks x [B,D], y [B], c [K,D] (float32, int32, float32) and returns the sizes. */
+export function dims(x: tf.TensorInfo, y: tf.TensorInfo, c: tf.TensorInfo): { B: number; D: number; K: number } {
   if (x.shape.length !== 2 || y.shape.length !== 1 || c.shape.length !== 2) {
     throw new Error(`center loss: want x [B,D], y [B], c [K,D]; got ${x.shape}, ${y.shape}, ${c.shape}`);
   }
@@ -298,37 +290,30 @@ function dims(x: tf.TensorInfo, y: tf.TensorInfo, c: tf.TensorInfo): { B: number
   return { B, D, K };
 }
 
-const forwardKernel: tf.KernelFunc = ({ inputs, backend, attrs }) => {
+const forwardKernel: tf.KernelFunc = ({ inputs, backend }) => {
   const { x, y, c } = inputs as { x: tf.TensorInfo; y: tf.TensorInfo; c: tf.TensorInfo };
-  const { B, D } = dims(x, y, c);
-  const mode = (attrs?.mode ?? 'loss') as ForwardMode;
-  return run(backend as WebGPUBackend, new ForwardProgram(B, D, mode), [x, y, c], 'float32');
+  dims(x, y, c);
+  return runCenterLossProgram(backend as WebGPUBackend, new ForwardProgram(), [x, y, c], 'float32');
 };
 
-const gradKernel: tf.KernelFunc = ({ inputs, backend, attrs }) => {
-  const mode = (attrs?.mode ?? 'inputs') as GradMode;
-  const b = backend as WebGPUBackend;
-  if (mode === 'packed') {
-    const { g, dy } = inputs as { g: tf.TensorInfo; dy: tf.TensorInfo };
-    const B = attrs?.batch as number;
-    const D = attrs?.dim as number;
-    if (g.shape.length !== 1 || g.shape[0] !== B * D + 1) throw new Error(`center loss grad: packed shape ${g.shape}`);
-    return run(b, new GradProgram(B, D, 'packed'), [g, dy], 'float32');
-  }
+const gradKernel: tf.KernelFunc = ({ inputs, backend }) => {
   const { x, y, c, dy } = inputs as { x: tf.TensorInfo; y: tf.TensorInfo; c: tf.TensorInfo; dy: tf.TensorInfo };
   const { B, D } = dims(x, y, c);
-  return run(b, new GradProgram(B, D, 'inputs'), [x, y, c, dy], 'float32');
+  return runCenterLossProgram(backend as WebGPUBackend, new GradProgram(B, D), [x, y, c, dy], 'float32');
 };
 
-const updateKernel: tf.KernelFunc = ({ inputs, backend, attrs }) => {
+/** The update kernel's checks and launch; `program` builds the variant for (K, D). */
+export function runUpdateProgram(
+  inputs: tf.NamedTensorInfoMap, backend: unknown, coef: number, program: (K: number, D: number) => UpdateProgram,
+): tf.TensorInfo {
   const { x, y, c } = inputs as { x: tf.TensorInfo; y: tf.TensorInfo; c: tf.TensorInfo };
   const { D, K } = dims(x, y, c);
   if (D > MAX_WGSL_DIM) throw new Error(`center loss WGSL: D=${D} > ${MAX_WGSL_DIM} is not supported; use composedCenterLoss`);
-  const mode = attrs?.mode as UpdateMode;
-  const coef = (attrs?.coef ?? 0) as number;
-  return run(backend as WebGPUBackend, new UpdateProgram(K, D, mode), [x, y, c], 'float32',
-    [{ type: 'float32', data: [coef] }]);
-};
+  return runCenterLossProgram(backend as WebGPUBackend, program(K, D), [x, y, c], 'float32', [{ type: 'float32', data: [coef] }]);
+}
+
+const updateKernel: tf.KernelFunc = ({ inputs, backend, attrs }) =>
+  runUpdateProgram(inputs, backend, (attrs?.coef ?? 0) as number, (K, D) => new UpdateProgram(K, D, attrs?.mode as UpdateMode));
 
 /** Registers the three kernels for the 'webgpu' backend. Idempotent. */
 export function registerCenterLossKernels(): void {
@@ -340,18 +325,9 @@ export function registerCenterLossKernels(): void {
   }
 }
 
-export interface WgslCenterLossOptions {
-  /** 'split' (default): 3 dispatches per training step; 'fused': loss+gradient in one dispatch, 4 per step. */
-  forward?: 'split' | 'fused';
-}
-
 /** The WGSL implementation. Only valid while the active backend is 'webgpu'. */
-export function createWgslCenterLoss(options: WgslCenterLossOptions = {}): CenterLossOps & {
-  /** n_j per class from the update kernel ('counts' mode), [K]. */
-  classCounts(y: tf.Tensor1D, x: tf.Tensor2D, c: tf.Tensor2D): tf.Tensor1D;
-} {
+export function createWgslCenterLoss(): CenterLossOps {
   registerCenterLossKernels();
-  const fusedForward = options.forward === 'fused';
   const update = (x: tf.Tensor, y: tf.Tensor, c: tf.Tensor, mode: UpdateMode, coef: number) =>
     tf.engine().runKernel(KERNEL_UPDATE, { x, y, c }, { mode, coef }) as tf.Tensor;
 
@@ -361,23 +337,12 @@ export function createWgslCenterLoss(options: WgslCenterLossOptions = {}): Cente
       const f = tf.customGrad<tf.Scalar>((...args: Array<tf.Tensor | tf.GradSaveFunc>) => {
         const xIn = args[0] as tf.Tensor;
         const save = args[1] as tf.GradSaveFunc;
-        if (fusedForward) {
-          const [B, D] = xIn.shape as [number, number];
-          const packed = tf.engine().runKernel(KERNEL_FORWARD, { x: xIn, y, c }, { mode: 'fused' }) as tf.Tensor1D;
-          save([packed]); // kept (cloned) only when a gradient tape is recording
-          const value = tf.reshape(tf.slice(packed, [B * D], [1]), []) as tf.Scalar;
-          return {
-            value,
-            gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) =>
-              tf.engine().runKernel(KERNEL_GRAD, { g: saved[0], dy }, { mode: 'packed', batch: B, dim: D }) as tf.Tensor,
-          };
-        }
         save([xIn, y, c]);
-        const value = tf.engine().runKernel(KERNEL_FORWARD, { x: xIn, y, c }, { mode: 'loss' }) as tf.Scalar;
+        const value = tf.engine().runKernel(KERNEL_FORWARD, { x: xIn, y, c }) as tf.Scalar;
         return {
           value,
           gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) =>
-            tf.engine().runKernel(KERNEL_GRAD, { x: saved[0], y: saved[1], c: saved[2], dy }, { mode: 'inputs' }) as tf.Tensor,
+            tf.engine().runKernel(KERNEL_GRAD, { x: saved[0], y: saved[1], c: saved[2], dy }) as tf.Tensor,
         };
       });
       return f(x) as tf.Scalar;
@@ -387,9 +352,6 @@ export function createWgslCenterLoss(options: WgslCenterLossOptions = {}): Cente
     },
     scaledStep(x, y, c, coef, perCount) {
       return update(x, y, c, perCount ? 'perCount' : 'sum', coef) as tf.Tensor2D;
-    },
-    classCounts(y, x, c) {
-      return update(x, y, c, 'counts', 0) as tf.Tensor1D;
     },
   };
 }
@@ -403,18 +365,25 @@ export function centerLossFor(backendName: string): CenterLossOps {
   return wgslDefault;
 }
 
+/** A named result of the WGSL ops and what composed ops give for it. */
+export type SelfCheckPair = [name: string, got: tf.Tensor, want: tf.Tensor];
+
 /**
- * Runs every kernel variant once for each feature dimension in `dimsToCheck` (on the current
- * backend, which must be 'webgpu') inside a WebGPU validation error scope, waits for the results,
- * and throws if WebGPU reported an error or the results disagree with `composedCenterLoss`
- * (relative 1e-3: a smoke test against silently-zero outputs, not the precision test).
+ * Runs every kernel once for each feature dimension in `dimsToCheck` (on the current backend, which
+ * must be 'webgpu') inside a WebGPU validation error scope, waits for the results, and throws if
+ * WebGPU reported an error or the results disagree with `composedCenterLoss` (relative 1e-3: a smoke
+ * test against silently-zero outputs, not the precision test). `more` adds variants' results to
+ * check (the test pages' kernels): given the inputs, the function that runs every op of an
+ * implementation, and composed ops' results of it.
  */
-export async function validateCenterLossKernels(dimsToCheck: number[] = [2]): Promise<void> {
+export async function validateCenterLossKernels(
+  dimsToCheck: number[] = [2],
+  more: (x: tf.Tensor2D, y: tf.Tensor1D, c: tf.Tensor2D, results: (ops: CenterLossOps) => tf.Tensor[], want: tf.Tensor[]) => SelfCheckPair[] = () => [],
+): Promise<void> {
   if (tf.getBackend() !== 'webgpu') throw new Error(`validateCenterLossKernels: backend is '${tf.getBackend()}', not webgpu`);
   registerCenterLossKernels();
   const device = (tf.backend() as WebGPUBackend).device;
-  const split = createWgslCenterLoss({ forward: 'split' });
-  const fused = createWgslCenterLoss({ forward: 'fused' });
+  const wgsl = createWgslCenterLoss();
   const ref = composedCenterLoss;
   for (const D of dimsToCheck) {
     const B = 5;
@@ -433,12 +402,8 @@ export async function validateCenterLossKernels(dimsToCheck: number[] = [2]): Pr
         return [value, grad, ops.deltaC(x, y, c), step('eq4'), step('seed'), step('kaiyang'), step('caffe')];
       };
       const want = both(ref);
-      const out: Array<[string, tf.Tensor, tf.Tensor]> = [];
-      for (const [name, ops] of [['split', split], ['fused', fused]] as const) {
-        both(ops).forEach((t, i) => out.push([`${name}#${i}`, t, want[i]]));
-      }
-      out.push(['counts', split.classCounts(y, x, c), tf.tensor1d([2, 0, 3])]);
-      return out;
+      const out: SelfCheckPair[] = both(wgsl).map((t, i) => [`split#${i}`, t, want[i]]);
+      return [...out, ...more(x, y, c, both, want)];
     });
     const values = await Promise.all(pairs.map(([, a, b]) => Promise.all([a.data(), b.data()])));
     const err = await device.popErrorScope();

@@ -116,6 +116,11 @@ export class Net {
     return tf.matMul(feat, this.v('ip2/w') as tf.Tensor2D);
   }
 
+  /** The classifier's weights [2,10] (column j = class j), a differentiable view of the flat variable. */
+  classWeights(): tf.Tensor2D {
+    return this.v('ip2/w') as tf.Tensor2D;
+  }
+
   /** Number of parameters. */
   get size(): number { return this.vars[0].size; }
 

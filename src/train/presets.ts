@@ -10,8 +10,12 @@
  */
 import data from './presets.json' with { type: 'json' };
 
-export type ModelId = 'tiny' | 'conv' | 'small' | 'lenetpp';
-export type OptimizerId = 'adam' | 'sgd';
+/** The model presets, smallest first (the keys of presets.json `presets`). */
+export const MODEL_IDS = ['tiny', 'conv', 'small', 'lenetpp'] as const;
+export type ModelId = (typeof MODEL_IDS)[number];
+/** 'adam': Adam (β 0.9/0.999, ε 1e-8); 'sgd': SGD with momentum. Both PyTorch semantics with L2 weight decay. */
+export const OPTIMIZERS = ['adam', 'sgd'] as const;
+export type OptimizerId = (typeof OPTIMIZERS)[number];
 
 /** What the PyTorch reference measured at a preset's defaults (bench/reference/logs/summary.md). */
 export interface MeasuredDefaults {
@@ -46,8 +50,6 @@ export interface ModelPreset {
    * step t = 0, 1, …; 0 = none.
    */
   warmupSteps: number;
-  /** Why a user would pick it. */
-  note: string;
   /** The reference's numbers at these defaults; null until measured. */
   measured: MeasuredDefaults | null;
 }
@@ -57,7 +59,8 @@ interface PresetsFile {
   defaults: { optimizer: OptimizerId; lambda: number; alpha: number };
   auto: { gpu: ModelId; software: ModelId };
   presets: Record<ModelId, Omit<ModelPreset, 'id'>>;
-  port: { optimizer: 'sgd'; lr: number; momentum: number; weightDecay: number; lambda: number; alpha: number };
+  /** The file also states the port's momentum and weight decay, which are the global ones below. */
+  port: { optimizer: 'sgd'; lr: number; lambda: number; alpha: number };
   momentum: number;
   weightDecay: number;
 }
@@ -65,7 +68,7 @@ interface PresetsFile {
 const FILE = data as unknown as PresetsFile;
 
 export const PRESETS: Record<ModelId, ModelPreset> = Object.fromEntries(
-  (Object.keys(FILE.presets) as ModelId[]).map((id) => [id, { id, ...FILE.presets[id] }]),
+  MODEL_IDS.map((id) => [id, { id, ...FILE.presets[id] }]),
 ) as Record<ModelId, ModelPreset>;
 
 /** The paper's picture has formed when center-loss compactness ≤ maxCompactnessRatio × softmax-only's and both probe accuracies ≥ minAccuracy. */

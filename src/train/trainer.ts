@@ -12,13 +12,25 @@
  *         w ← w − lr_t·m̂/(√v̂ + ε),  m̂ = m/(1−β1^t),  v̂ = v/(1−β2^t)
  *   c ← centerStep(rule, x, y, c)                         (centerLoss.ts), with the batch's x (before the
  *                                                          weight update, as autograd-based ports do)
+ *
+ * With `hyper.loss` other than 'center' (losses/objective.ts), the same optimiser minimises that loss's
+ * objective, differentiated by autograd, and the loss's own learned state takes plain SGD steps on the
+ * same gradient (constant lr, no schedule, no weight decay):
+ *   contrastive-center: c ← c − α·∂total/∂c      (total = CE + λ·L_ctc)
+ *   ring:               R ← R − lr_R·∂total/∂R   (total = CE + λ·L_R; R starts at the first batch's mean ‖x‖)
+ *   cosine heads (normface/cosface/arcface): no extra state; probes classify by argmax cos θ.
  */
 import * as tf from '@tensorflow/tfjs';
 import { centerStep, type CenterLossOps, type CenterUpdateRule } from './centerLoss';
+import { classDirections } from './losses/cosineHead';
+import { LOSS_DEFAULTS } from './losses/defaults';
+import { isCosineHead, type LossId } from './losses/ids';
+import { inferenceLogits, objective, type LossParams } from './losses/objective';
+import { ringInit } from './losses/ring';
 import { Net, type WeightSpec } from './model';
-import { MOMENTUM, NUM_CLASSES, WEIGHT_DECAY, warmupLr, type ModelPreset } from './presets';
+import { MOMENTUM, NUM_CLASSES, WEIGHT_DECAY, warmupLr, type ModelPreset, type OptimizerId } from './presets';
 
-export type OptimizerId = 'sgd' | 'adam';
+export type { OptimizerId };
 export const ADAM_BETA1 = 0.9;
 export const ADAM_BETA2 = 0.999;
 export const ADAM_EPS = 1e-8;
@@ -34,6 +46,30 @@ export interface RunHyper {
   weightDecay?: number;
   /** Linear learning-rate warm-up over this many of the run's first steps (presets.json warmupSteps); 0 or absent = none. */
   warmupSteps?: number;
+  /** The loss (losses/ids.ts); absent = 'center', the center-loss path above. */
+  loss?: LossId;
+  /** Cosine heads' scale s; absent = presets.json "losses" default of the loss. */
+  s?: number;
+  /** CosFace's cosine margin / ArcFace's angular margin (radians); absent = the loss's default. */
+  m?: number;
+  /** Contrastive-center's δ; absent = the default (1, as in the paper). */
+  delta?: number;
+  /** Ring loss: the learning rate of R; absent = the default. */
+  ringLr?: number;
+}
+
+/** What the views draw of a run's geometry, as plain arrays (K = 10 classes, D = 2). */
+export interface RunGeometry {
+  loss: LossId;
+  /** Class centers [K·D] row-major (center loss moves them by its rule, contrastive-center learns them). */
+  centers: Float32Array;
+  /** Ring loss: the learned radius R (null for other losses, and before the ring run's first step). */
+  radius: number | null;
+  /** Unit class-weight directions ŵ_j, [K·D] row-major: the cosine heads' spokes. */
+  classDirections: Float32Array;
+  /** Cosine heads: the scale s and margin m in effect (m: cosine margin for CosFace, angle for ArcFace; NormFace 0); null otherwise. */
+  s: number | null;
+  m: number | null;
 }
 
 /** Everything needed to resume a run exactly: weights, optimiser state, centers, step. Plain arrays, transferable. */
@@ -47,6 +83,18 @@ export interface RunCheckpoint {
   centers: Float32Array;
   /** The 'caffe' center rule's momentum buffer (absent in older checkpoints: zeros). */
   centerVelocity?: Float32Array;
+  /** Ring loss: the learned radius R, once set (absent: not yet set, R starts from the next batch). */
+  radius?: number;
+}
+
+/** A loss's parameters with the hyper's values, else presets.json "losses" defaults. */
+export function lossParams(h: RunHyper): LossParams & { alpha: number; ringLr: number } {
+  const loss = h.loss ?? 'center';
+  const d = loss === 'center' ? { ranges: {} } : LOSS_DEFAULTS[loss];
+  return {
+    lambda: h.lambda, alpha: h.alpha,
+    s: h.s ?? d.s ?? 1, m: h.m ?? d.m ?? 0, delta: h.delta ?? d.delta ?? 1, ringLr: h.ringLr ?? d.ringLr ?? 0,
+  };
 }
 
 export interface ProbeResult { points: Float32Array; predictions: Uint8Array; accuracy: number }
@@ -54,6 +102,9 @@ export interface ProbeResult { points: Float32Array; predictions: Uint8Array; ac
 export class Run {
   readonly net: Net;
   readonly centers: tf.Variable;
+  /** Ring loss's learned radius R (scalar; −1 until set). */
+  readonly radius: tf.Variable;
+  private radiusSet = false;
   /** Momentum buffer of the centers for the 'caffe' rule (caffe's SGD history); zeros otherwise. */
   private readonly centerVelocity: tf.Variable;
   /** SGD momentum buffers, or Adam's first moments. */
@@ -79,8 +130,10 @@ export class Run {
     this.momenta = this.net.vars.map((v) => tf.variable(tf.zerosLike(v), false, `${v.name}/m`));
     this.second = this.net.vars.map((v) => tf.variable(tf.zerosLike(v), false, `${v.name}/v`));
     this.bufferOwner = hyper.optimizer ?? 'sgd';
-    this.centers = tf.variable(tf.tensor2d(centers0, [NUM_CLASSES, centers0.length / NUM_CLASSES]), false, `${id}/centers`);
+    // trainable: contrastive-center differentiates them (center loss never asks for their gradient)
+    this.centers = tf.variable(tf.tensor2d(centers0, [NUM_CLASSES, centers0.length / NUM_CLASSES]), true, `${id}/centers`);
     this.centerVelocity = tf.variable(tf.zerosLike(this.centers), false, `${id}/centers/v`);
+    this.radius = tf.variable(tf.scalar(-1), true, `${id}/radius`);
   }
 
   /**
@@ -88,6 +141,19 @@ export class Run {
    * reads (await .data()) and disposes; nothing is read back here, so steps can queue on the GPU.
    */
   trainStep(x: tf.Tensor2D, y: tf.Tensor1D, epoch = 0): tf.Tensor1D {
+    const loss = this.hyper.loss ?? 'center';
+    const parts = loss === 'center' ? this.centerLossStep(x, y, epoch) : this.autogradStep(loss, x, y, epoch);
+    this.step++;
+    return parts;
+  }
+
+  /** The learning rate of this step: the run's lr after its schedule and warm-up. */
+  private stepLr(epoch: number): number {
+    return warmupLr(this.hyper.lr * 0.8 ** Math.floor(epoch / 20), this.step, this.hyper.warmupSteps ?? 0);
+  }
+
+  /** Center loss: CE + λ·L_C with the explicit Eq. 3 gradient, then the centers' rule. */
+  private centerLossStep(x: tf.Tensor2D, y: tf.Tensor1D, epoch: number): tf.Tensor1D {
     const h = this.hyper;
     let feats: tf.Tensor2D | null = null;
     let parts: tf.Tensor1D | null = null;
@@ -99,7 +165,44 @@ export class Run {
       parts = tf.keep(tf.stack([ce, lc]) as tf.Tensor1D);
       return h.lambda === 0 ? ce : tf.add(ce, tf.mul(lc, h.lambda));
     }, this.net.vars);
-    const lr = warmupLr(h.lr * 0.8 ** Math.floor(epoch / 20), this.step, h.warmupSteps ?? 0);
+    const lr = this.stepLr(epoch);
+    this.optimizerStep(grads, lr);
+    tf.tidy(() => {
+      const next = centerStep(this.ops, feats!, y, this.centers as tf.Tensor2D,
+        { rule: h.update, alpha: h.alpha, lambda: h.lambda, lr, momentum: h.momentum ?? MOMENTUM },
+        this.centerVelocity as tf.Tensor2D);
+      this.centers.assign(next.centers);
+      if (next.velocity) this.centerVelocity.assign(next.velocity);
+    });
+    tf.dispose([value, feats!, ...Object.values(grads)]);
+    return parts!;
+  }
+
+  /** Every other loss: autograd of its objective; its learned state (centers, R) takes an SGD step on the same gradient. */
+  private autogradStep(loss: Exclude<LossId, 'center'>, x: tf.Tensor2D, y: tf.Tensor1D, epoch: number): tf.Tensor1D {
+    const p = lossParams(this.hyper);
+    if (loss === 'ring' && !this.radiusSet) {
+      tf.tidy(() => this.radius.assign(ringInit(this.net.embed(x))));
+      this.radiusSet = true;
+    }
+    const own = loss === 'contrastive-center' ? this.centers : loss === 'ring' ? this.radius : null;
+    let parts: tf.Tensor1D | null = null;
+    const { value, grads } = tf.variableGrads(() => {
+      const o = objective(loss, this.net.embed(x), y,
+        { w: this.net.classWeights(), centers: this.centers as tf.Tensor2D, radius: this.radius as tf.Scalar }, p);
+      parts = tf.keep(o.parts);
+      return o.total;
+    }, own ? [...this.net.vars, own] : this.net.vars);
+    this.optimizerStep(grads, this.stepLr(epoch));
+    const g = own && grads[own.name];
+    if (own && g) tf.tidy(() => own.assign(tf.sub(own, tf.mul(g, own === this.centers ? p.alpha : p.ringLr))));
+    tf.dispose([value, ...Object.values(grads)]);
+    return parts!;
+  }
+
+  /** One step of the run's optimiser (SGD with momentum or Adam, L2 weight decay) on the net's weights. */
+  private optimizerStep(grads: tf.NamedTensorMap, lr: number): void {
+    const h = this.hyper;
     const wd = h.weightDecay ?? WEIGHT_DECAY;
     const adam = h.optimizer === 'adam';
     if ((h.optimizer ?? 'sgd') !== this.bufferOwner) {
@@ -128,15 +231,13 @@ export class Run {
           v.assign(tf.sub(v, tf.mul(m, lr)));
         }
       });
-      const next = centerStep(this.ops, feats!, y, this.centers as tf.Tensor2D,
-        { rule: h.update, alpha: h.alpha, lambda: h.lambda, lr, momentum: h.momentum ?? MOMENTUM },
-        this.centerVelocity as tf.Tensor2D);
-      this.centers.assign(next.centers);
-      if (next.velocity) this.centerVelocity.assign(next.velocity);
     });
-    tf.dispose([value, feats!, ...Object.values(grads)]);
-    this.step++;
-    return parts!;
+  }
+
+  /** Classifier logits of embeddings: s·cos θ for a cosine head (no margin), the dense 2 → 10 otherwise. */
+  logits(f: tf.Tensor2D): tf.Tensor2D {
+    const loss = this.hyper.loss ?? 'center';
+    return isCosineHead(loss) ? inferenceLogits(loss, f, this.net.classWeights(), lossParams(this.hyper).s) : this.net.logits(f);
   }
 
   /** Embeds the probe set (in chunks) and scores it; returns null if `cancelled()` turns true between chunks. */
@@ -149,7 +250,7 @@ export class Run {
       const size = Math.min(chunk, n - start);
       const [f, p] = tf.tidy(() => {
         const f = this.net.embed(tf.slice(x, [start, 0], [size, -1]));
-        return [f, tf.argMax(this.net.logits(f), 1)];
+        return [f, tf.argMax(this.logits(f), 1)];
       });
       const [fd, pd] = await Promise.all([f.data(), p.data()]);
       tf.dispose([f, p]);
@@ -166,7 +267,9 @@ export class Run {
     const [weights, first, second, centers, centerVelocity] = await Promise.all(
       [this.net.vars[0], this.momenta[0], this.second[0], this.centers, this.centerVelocity].map(async (v) => Float32Array.from((await v.data()) as Float32Array)),
     );
-    return { step: this.step, weights, first, second, adamSteps: this.adamSteps, optimizer: this.bufferOwner, centers, centerVelocity };
+    const cp: RunCheckpoint = { step: this.step, weights, first, second, adamSteps: this.adamSteps, optimizer: this.bufferOwner, centers, centerVelocity };
+    if (this.radiusSet) cp.radius = ((await this.radius.data()) as Float32Array)[0];
+    return cp;
   }
 
   /** Puts a checkpoint's state back (same preset required). */
@@ -181,7 +284,9 @@ export class Run {
       this.centers.assign(tf.tensor2d(cp.centers, this.centers.shape as [number, number]));
       const v = cp.centerVelocity?.length === this.centers.size ? cp.centerVelocity : new Float32Array(this.centers.size);
       this.centerVelocity.assign(tf.tensor2d(v, this.centers.shape as [number, number]));
+      this.radius.assign(tf.scalar(cp.radius ?? -1));
     });
+    this.radiusSet = cp.radius !== undefined;
     this.step = cp.step;
     this.adamSteps = cp.adamSteps;
     this.bufferOwner = cp.optimizer;
@@ -192,11 +297,27 @@ export class Run {
     return Float32Array.from((await this.centers.data()) as Float32Array);
   }
 
+  /** What the views draw: centers, R, class directions, s and m (plain arrays, safe to transfer). */
+  async geometry(): Promise<RunGeometry> {
+    const loss = this.hyper.loss ?? 'center';
+    const dirs = tf.tidy(() => classDirections(this.net.classWeights()));
+    const [centers, classDirs, radius] = await Promise.all([this.centers, dirs, this.radius].map(async (t) => Float32Array.from((await t.data()) as Float32Array)));
+    dirs.dispose();
+    const p = lossParams(this.hyper);
+    const cosine = isCosineHead(loss);
+    return {
+      loss, centers, classDirections: classDirs,
+      radius: loss === 'ring' && this.radiusSet ? radius[0] : null,
+      s: cosine ? p.s : null, m: cosine ? (loss === 'normface' ? 0 : p.m) : null,
+    };
+  }
+
   dispose(): void {
     this.net.dispose();
     this.momenta.forEach((m) => m.dispose());
     this.second.forEach((m) => m.dispose());
     this.centers.dispose();
     this.centerVelocity.dispose();
+    this.radius.dispose();
   }
 }

@@ -2,8 +2,8 @@
  * What an engineer reads, not a learner: every run's training rate, throughput, live tensor count
  * and probe cadence, in one collapsible section under the panels.
  */
-import type { RunId } from '../worker/protocol';
-import type { Snapshot } from './App';
+import type { RunId } from '../state/runs';
+import type { Snapshot } from './session';
 
 export interface DiagnosticsRow { run: RunId; title: string; snapshot: Snapshot | null }
 

@@ -1,4 +1,4 @@
-import type { RunId } from '../worker/protocol';
+import type { RunId } from '../state/runs';
 import type { Params } from '../state/params';
 import type { ModelId } from '../train/presets';
 import { compactness } from '../train/metrics';
@@ -8,7 +8,7 @@ import type { Domain } from './scatter/geometry';
 import { PanelCharts, COMPACTNESS_TITLE } from './charts/PanelCharts';
 import type { RunHistory } from './history';
 import { PanelActions } from './PanelActions';
-import type { Snapshot } from './App';
+import type { Snapshot } from './session';
 import type { DigitEmbedding } from '../train/embedDigit';
 import { DigitReadout } from './draw/DigitReadout';
 

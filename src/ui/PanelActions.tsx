@@ -3,13 +3,13 @@
  * Inline under the panel, or (figure view, phone) folded into the panel's menu.
  */
 import { useRef } from 'react';
-import type { RunId } from '../worker/protocol';
+import type { RunId } from '../state/runs';
 import type { Params } from '../state/params';
 import type { CenterUpdateRule } from '../train/rules';
 import { PRESETS, type ModelId } from '../train/presets';
 import type { Scatter } from './scatter/Scatter';
 import { canvasToPng, download, embeddingsCsv } from './exports';
-import type { Snapshot } from './App';
+import type { Snapshot } from './session';
 
 export interface PanelActionsProps {
   run: RunId;

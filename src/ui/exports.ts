@@ -1,4 +1,4 @@
-/** File exports of a panel: CSV of the embeddings and the download plumbing (JSON stays in Panel). */
+/** File exports: CSV of a panel's embeddings, a saved run's pair of files, and the download plumbing. */
 
 /** `index,label,predicted,x,y`, one row per probe point (non-finite coordinates left empty). */
 export function embeddingsCsv(points: Float32Array, labels: ArrayLike<number>, predictions: ArrayLike<number> | null): string {
@@ -24,4 +24,10 @@ export function download(blob: Blob, name: string): void {
 
 export function canvasToPng(canvas: HTMLCanvasElement): Promise<Blob> {
   return new Promise((resolve, reject) => canvas.toBlob((b) => (b ? resolve(b) : reject(new Error('could not encode the image'))), 'image/png'));
+}
+
+/** A saved run's pair of files: `<name>.json` and `<name>.weights.bin`. */
+export function downloadSavedRun(saved: { name: string; json: string; weights: ArrayBuffer }): void {
+  download(new Blob([saved.json], { type: 'application/json' }), `${saved.name}.json`);
+  download(new Blob([saved.weights], { type: 'application/octet-stream' }), `${saved.name}.weights.bin`);
 }

@@ -60,10 +60,6 @@ export class RunHistory {
     this.generation++;
     this.rev++;
   }
-
-  get lastStep(): number {
-    return this.entries.length ? this.entries[this.entries.length - 1].step : 0;
-  }
 }
 
 /** One RunHistory per run, fed from the snapshot stream. */

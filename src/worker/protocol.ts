@@ -3,62 +3,19 @@
  * Every worker→UI message carries the `session` it belongs to (bumped by every reset), so the UI
  * drops stale messages; run-specific messages also carry their `run`.
  */
-import type { CenterUpdateRule } from '../train/centerLoss';
-import type { OptimizerId, RunCheckpoint } from '../train/trainer';
+import type { RunCheckpoint } from '../train/trainer';
 import type { BatcherState } from '../data/batcher';
 import type { ModelId } from '../train/presets';
 import type { DigitEmbedding } from '../train/embedDigit';
+import type { BackendName, LiveKey } from '../state/table';
+import type { RunConfig, RunId } from '../state/runs';
+import type { ConvKernelChoice } from '../state/kernels';
 
-/**
- * 'softmax' (λ = 0) and 'center' (the user's λ and update rule); when comparing update rules,
- * 'softmax' and one 'rule-<rule>' per compared rule (the user's λ); in λ-grid mode 'grid0'…'grid5',
- * one per λ of the grid.
- */
-export type RunId = 'softmax' | 'center' | `rule-${CenterUpdateRule}` | `grid${number}`;
-/** The rule a 'rule-…' run trains with, or null for the other runs. */
-export function ruleOfRun(id: RunId): CenterUpdateRule | null {
-  return id.startsWith('rule-') ? (id.slice(5) as CenterUpdateRule) : null;
-}
-/** The runs that train for a config: a λ grid of 2–6 runs replaces the pair; so does a comparison of 2+ rules. */
-export function activeRuns(c: Pick<RunConfig, 'compare' | 'grid'>): RunId[] {
-  if (c.grid.length >= 2) return c.grid.map((_, i) => `grid${i}` as RunId);
-  if (c.compare.length >= 2) return ['softmax', ...c.compare.map((r) => `rule-${r}` as RunId)];
-  return ['softmax', 'center'];
-}
-/** What distinguishes one run from another: its λ and its center update rule. */
-export function runSetup(id: RunId, c: Pick<RunConfig, 'lambda' | 'update' | 'grid'>): { lambda: number; update: CenterUpdateRule } {
-  if (id === 'softmax') return { lambda: 0, update: 'eq4' }; // λ = 0; Eq. 4 still tracks its centers for the plot
-  if (id === 'center') return { lambda: c.lambda, update: c.update };
-  const rule = ruleOfRun(id);
-  if (rule) return { lambda: c.lambda, update: rule };
-  const lambda = c.grid[Number(id.slice(4))] ?? 0;
-  return { lambda, update: lambda === 0 ? 'eq4' : c.update };
-}
-/** The config fields that apply live, on the next step; the others rebuild the runs (a reset). */
-export const LIVE_KEYS = ['lambda', 'alpha', 'lr', 'update', 'optimizer', 'speed'] as const;
-export type LiveKey = (typeof LIVE_KEYS)[number];
-export type BackendName = 'webgpu' | 'webgl' | 'cpu';
-
-export interface RunConfig {
-  /** 'auto' lets the worker pick for the backend it got (LeNet++ on a real GPU, else tiny). */
-  model: ModelId | 'auto';
-  seed: number;
-  optimizer: OptimizerId;
-  lr: number;
-  lambda: number; // applies to the 'center' run; 'softmax' is always 0
-  alpha: number;
-  update: CenterUpdateRule;
-  /** Compare these center update rules (2–4: one run each, from the same init, with the user's λ); fewer = off. */
-  compare: readonly CenterUpdateRule[];
-  /** λ grid: 2–6 λ values, one run each (replaces the pair and `compare`); empty = off. */
-  grid: readonly number[];
-  /** Batch size; 0 = the model preset's. */
-  batch: number;
-  /** Probe points embedded and drawn. */
-  probe: number;
-  /** At most this many steps per second per run; 0 = no limit. */
-  speed: number;
-}
+export type { BackendName, ConvKernelChoice, LiveKey, RunConfig, RunId };
+// Moved to src/state (the rules about runs and parameters); re-exported until every importer reads them there.
+export { LIVE_KEYS } from '../state/table';
+export { activeRuns, ruleOfRun, runSetup } from '../state/runs';
+export { convKernelsFromUrl } from '../state/kernels';
 
 /** A run's checkpoint plus its data cursor. */
 export interface RunResume extends RunCheckpoint { cursor: BatcherState }
@@ -73,14 +30,6 @@ export interface Checkpoint {
 /** What a fault is: the UI respawns the worker from the last checkpoint for all but 'diverged'. */
 export type FaultKind = 'device-lost' | 'crash' | 'hang';
 
-/** Convolution kernels on WebGPU: Flock's WGSL (src/train/convKernelsWebgpu.ts) or tfjs' own. */
-export type ConvKernelChoice = 'flock' | 'tfjs';
-
-/** The page URL's `kernels` flag (a developer switch for comparisons, not a control): 'tfjs' or the default 'flock'. */
-export function convKernelsFromUrl(search: string): ConvKernelChoice {
-  return new URLSearchParams(search).get('kernels') === 'tfjs' ? 'tfjs' : 'flock';
-}
-
 export type ToWorker =
   | {
       type: 'init'; session: number; dataBase: string; backend: 'auto' | BackendName; config: RunConfig; resume?: Checkpoint;
@@ -94,12 +43,7 @@ export type ToWorker =
   | { type: 'step' }
   | { type: 'reset'; session: number; config: RunConfig }
   | { type: 'set'; patch: Partial<Pick<RunConfig, LiveKey>> }
-  /** Put a diverged run back to its last good checkpoint (the other runs go on). */
-  | { type: 'rollback'; run: RunId }
-  /** Save one run as a TensorFlow.js model.json + weights.bin pair (answered with 'saved'). */
-  | { type: 'save'; run: RunId; name: string }
-  /** Resume one run from a saved pair (the files the user picked; answered with 'loaded' or an error). */
-  | { type: 'load'; run: RunId; files: File[] }
+  | WorkerRequest
   /**
    * The digit drawn on the pad: 784 ink intensities 0..1 (MNIST bytes / 255), or null once it is cleared.
    * Answered with 'embedded' for every run, and again after every snapshot while a drawing exists.
@@ -139,7 +83,8 @@ export type FromWorker =
   | {
       type: 'ready'; session: number; backend: BackendName; adapter: string; software: boolean;
       fallbackReason?: string; model: ModelId; modelReason?: string;
-      probeLabels: Uint8Array; probeSize: number;
+      /** [N] labels of the probe digits (the probe set's size is N). Transferred. */
+      probeLabels: Uint8Array;
       /** [N×784] raw pixels (0–255) of the probe digits, for tooltips. Transferred. */
       probeImages: Uint8Array;
       /** Which implementation computes the center loss: the WGSL kernels or composed tfjs ops. */
@@ -165,11 +110,45 @@ export type FromWorker =
   | { type: 'status'; session: number; training: boolean; model: ModelId; modelReason?: string }
   | { type: 'error'; session: number; message: string; file?: string; fatal: boolean }
   | { type: 'fault'; session: number; kind: FaultKind; message: string }
-  /** Sent every second while the worker is alive; `busyMs` is the longest recent task, to size the hang timeout. */
+  /**
+   * Sent every second while the worker is alive. `busyMs`: the worker's moving average of one training
+   * round (a step of every run, probing excluded), 0 until a round is timed; it sizes the hang timeout.
+   */
   | { type: 'heartbeat'; session: number; busyMs: number }
-  | { type: 'checkpoint'; session: number; checkpoint: Checkpoint; step: number }
-  | { type: 'rolledback'; session: number; run: RunId; step: number }
-  | { type: 'saved'; session: number; run: RunId; name: string; json: string; weights: ArrayBuffer }
-  | { type: 'loaded'; session: number; run: RunId; step: number; file: string; lambda: number }
+  | { type: 'checkpoint'; session: number; checkpoint: Checkpoint }
+  | WorkerReply
   /** Where every run puts the drawn digit `id` (the 'embed' it answers), with the weights of the latest snapshot. */
   | { type: 'embedded'; session: number; id: number; runs: Partial<Record<RunId, DigitEmbedding>> };
+
+/**
+ * Requests the UI awaits (a promise per request, matched by `id`): each is answered by exactly one
+ * reply with the same `id` — its own reply type, or 'refused' with a typed reason.
+ */
+export type WorkerRequest =
+  /** Put a diverged run back to its last good checkpoint (the other runs go on). Answered with 'rolledback'. */
+  | { type: 'rollback'; id: number; run: RunId }
+  /** Save one run as a TensorFlow.js model.json + weights.bin pair. Answered with 'saved'. */
+  | { type: 'save'; id: number; run: RunId; name: string }
+  /** Resume one run from a saved pair (the files the user picked). Answered with 'loaded'. */
+  | { type: 'load'; id: number; run: RunId; files: File[] };
+
+/**
+ * Why the worker refused a request: no such run now (or a recording, which has none), no good
+ * checkpoint yet, a foreign or corrupt file, or state that could not be read (an unreadable file, or a
+ * run whose state could not be read back for saving).
+ */
+export type RefusalReason = 'no-run' | 'no-checkpoint' | 'bad-file' | 'unreadable';
+
+export type WorkerReply =
+  | { type: 'rolledback'; session: number; id: number; run: RunId; step: number }
+  | { type: 'saved'; session: number; id: number; run: RunId; name: string; json: string; weights: ArrayBuffer }
+  | { type: 'loaded'; session: number; id: number; run: RunId; step: number; file: string; lambda: number }
+  /** The request `id` could not be done; `message` is the user-facing sentence (nothing was changed). */
+  | { type: 'refused'; session: number; id: number; request: WorkerRequest['type']; reason: RefusalReason; message: string };
+
+/** The reply each request type resolves with. */
+export interface ReplyTo {
+  rollback: Extract<WorkerReply, { type: 'rolledback' }>;
+  save: Extract<WorkerReply, { type: 'saved' }>;
+  load: Extract<WorkerReply, { type: 'loaded' }>;
+}

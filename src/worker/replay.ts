@@ -129,7 +129,7 @@ class ReplayHost {
         case 'step': return this.player?.step();
         case 'reset': this.session = m.session; return this.player?.reset(m.session);
         case 'save': case 'load': case 'rollback':
-          post({ type: 'error', session: this.session, fatal: false, message: 'This is a recorded run: there are no weights to save, load or roll back. Train live to do that.' });
+          post({ type: 'refused', session: this.session, id: m.id, request: m.type, reason: 'no-run', message: 'This is a recorded run: there are no weights to save, load or roll back. Train live to do that.' });
           return;
         case 'embed': // the UI hides the draw pad during a replay; this answers anything that sends one anyway
           if (m.pixels) post({ type: 'error', session: this.session, fatal: false, message: 'A recorded run cannot embed new digits: its weights were not recorded. Train live to draw a digit.' });
@@ -161,7 +161,7 @@ class ReplayHost {
     const last = rec.frames[rec.frames.length - 1].step;
     post({
       type: 'ready', session: this.session, backend: 'cpu', adapter: 'recorded run', software: true, model,
-      probeLabels, probeSize: n, probeImages, centerLoss: 'composed',
+      probeLabels, probeImages, centerLoss: 'composed',
       replay: { madeBy: rec.madeBy, torch: rec.torch, date: rec.date, settings: rec.settings, steps: last, frames: rec.frames.length },
     }, [probeImages.buffer, probeLabels.buffer]);
     this.player.status();

@@ -1,8 +1,9 @@
 /**
- * Imperative metric line chart (same pattern as Scatter: construct → append/setXMax → destroy).
- * Points are appended one at a time and never re-sent; past `maxPoints` the chart keeps every
- * other point and from then on samples new points at that stride (the newest point is always
- * shown, as a "tail"). All redraws are coalesced into one requestAnimationFrame.
+ * Imperative metric line chart (same pattern as Scatter: construct → update(props) → destroy).
+ * update() feeds it the entries of a step log it has not seen yet (a new `generation` clears it
+ * and replays the log); each entry is appended once and never re-sent. Past `maxPoints` the chart
+ * keeps every other point and from then on samples new points at that stride (the newest point is
+ * always shown, as a "tail"). All redraws are coalesced into one requestAnimationFrame.
  *
  * The SVG uses a fixed viewBox stretched to the box (preserveAspectRatio="none", strokes with
  * vector-effect: non-scaling-stroke), so the chart needs no measuring and no resize handling.
@@ -12,6 +13,21 @@ import { line, scaleLinear } from 'd3';
 export interface SparkSeries {
   /** Shown in the value read-out's tooltip. */
   label: string;
+}
+
+/** An append-only log of entries with a step (RunHistory, ContrastLog): `generation` changes when it is rewritten. */
+export interface StepLog<E extends { step: number }> {
+  readonly entries: readonly E[];
+  readonly generation: number;
+}
+
+/** What update() takes. */
+export interface SparklineProps<E extends { step: number }> {
+  history: StepLog<E>;
+  /** The log's revision: changes whenever entries were added (the log itself is mutated in place). */
+  rev: number;
+  /** Shared x domain [0, xMax] (the max step seen across panels). */
+  xMax: number;
 }
 
 export interface SparklineOptions {
@@ -33,7 +49,7 @@ const SVG_NS = 'http://www.w3.org/2000/svg';
 
 const defaultFormat = (v: number) => (Math.abs(v) >= 1000 ? v.toExponential(2) : Number(v.toPrecision(3)).toString());
 
-export class Sparkline {
+export class Sparkline<E extends { step: number }> {
   private readonly opts: Required<Omit<SparklineOptions, 'title'>> & { title?: string };
   private readonly root: HTMLElement;
   private readonly paths: SVGPathElement[] = [];
@@ -50,10 +66,14 @@ export class Sparkline {
   private seen = 0;
   private xMax = 0;
 
+  /** How far into which generation of the log update() has read. */
+  private synced = { gen: -1, len: 0 };
+
   private rafId = 0;
   private destroyed = false;
 
-  constructor(container: HTMLElement, options: SparklineOptions) {
+  /** `pick`: the values (one per series) of an entry. */
+  constructor(container: HTMLElement, options: SparklineOptions, private readonly pick: (e: E) => readonly number[]) {
     this.opts = { format: defaultFormat, y: 'zero', maxPoints: 500, ...options };
     this.ys = this.opts.series.map(() => []);
     const doc = container.ownerDocument;
@@ -101,6 +121,19 @@ export class Sparkline {
     this.root.appendChild(box);
     container.appendChild(this.root);
     this.draw();
+  }
+
+  /** Append the log entries not seen yet (all of them after a rewrite) and set the x domain. */
+  update(p: SparklineProps<E>): void {
+    if (this.destroyed) return;
+    const { entries, generation } = p.history;
+    if (this.synced.gen !== generation || this.synced.len > entries.length) {
+      this.clear();
+      this.synced = { gen: generation, len: 0 };
+    }
+    for (let i = this.synced.len; i < entries.length; i++) this.append(entries[i].step, this.pick(entries[i]));
+    this.synced.len = entries.length;
+    this.setXMax(p.xMax);
   }
 
   /** Add the values (one per series) at `step`. */

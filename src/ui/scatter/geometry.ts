@@ -20,8 +20,6 @@ export interface FitOptions {
 }
 
 /** Domain used when there is nothing finite to fit. */
-export const DEFAULT_DOMAIN: Readonly<Domain> = Object.freeze({ x: [-1, 1] as Extent, y: [-1, 1] as Extent });
-
 export function defaultDomain(): Domain {
   return { x: [-1, 1], y: [-1, 1] };
 }
@@ -112,12 +110,6 @@ export function nextDomain(current: Domain | null, fit: Domain, shrink = 0.8): D
     return current;
   }
   return fit;
-}
-
-export function domainsEqual(a: Domain | null, b: Domain | null): boolean {
-  if (a === b) return true;
-  if (!a || !b) return false;
-  return a.x[0] === b.x[0] && a.x[1] === b.x[1] && a.y[0] === b.y[0] && a.y[1] === b.y[1];
 }
 
 function interpolateExtent(a: Extent, b: Extent, t: number): Extent {

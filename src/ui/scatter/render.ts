@@ -1,9 +1,15 @@
 /**
- * Draws a plot into an offscreen canvas for "Save image": caption line, grid, axes with ticks,
- * points, class centers and a colour legend — the same picture as on screen, as one PNG.
+ * Draws a plot into an offscreen canvas for "Save image", "Save all panels", the PNG figure and
+ * the video: caption line, grid, axes with ticks, points, class centers and a colour legend.
+ * Points and centers come from the same layers as the screen (pointLayer, centerLayer), the ticks
+ * from the same rule (axes.ts), so the image is the picture on screen.
  */
-import { scaleLinear } from 'd3';
 import type { Domain } from './geometry';
+import { plotTicks } from './axes';
+import { centerMarks, drawCenters } from './centerLayer';
+import { drawPoints, groupByClass, INTERLEAVE } from './pointLayer';
+import { FONT, type PlotTheme } from './style';
+import { mappingOf, scalesOf } from './viewport';
 
 export interface PlotImage {
   /** Plot area size in CSS px. */
@@ -15,120 +21,90 @@ export interface PlotImage {
   centers: Float32Array | null;
   colors: readonly string[];
   highlight: number | null;
-  theme: { fg: string; bg: string; grid: string; muted: string };
+  theme: PlotTheme;
   caption: string;
   /** Pixel ratio of the image (default 2). */
   scale?: number;
 }
 
-const M = { top: 34, right: 16, bottom: 46, left: 48 };
+/** Space around the plot area in an image (caption above, legend below). */
+export const IMAGE_MARGIN = { top: 34, right: 16, bottom: 46, left: 48 } as const;
 
 export function renderPlotImage(doc: Document, p: PlotImage): HTMLCanvasElement {
+  const M = IMAGE_MARGIN;
   const s = p.scale ?? 2;
   const W = M.left + p.width + M.right, H = M.top + p.height + M.bottom;
   const canvas = doc.createElement('canvas');
   canvas.width = Math.round(W * s);
   canvas.height = Math.round(H * s);
   const ctx = canvas.getContext('2d');
-  if (!ctx) return canvas;
-  ctx.scale(s, s);
+  if (ctx) drawPlotImage(ctx, p);
+  return canvas;
+}
+
+/** Everything renderPlotImage draws, into `ctx` (a recording fake in tests). */
+export function drawPlotImage(ctx: CanvasRenderingContext2D, p: PlotImage): void {
+  const M = IMAGE_MARGIN;
+  const W = M.left + p.width + M.right, H = M.top + p.height + M.bottom;
+  ctx.scale(p.scale ?? 2, p.scale ?? 2);
   ctx.fillStyle = p.theme.bg;
   ctx.fillRect(0, 0, W, H);
-  const font = 'system-ui, -apple-system, "Segoe UI", Roboto, sans-serif';
 
   // Caption
   ctx.fillStyle = p.theme.fg;
-  ctx.font = `600 13px ${font}`;
+  ctx.font = `600 13px ${FONT}`;
   ctx.textBaseline = 'middle';
   ctx.fillText(p.caption, M.left, M.top / 2, W - M.left - M.right);
 
-  const x = scaleLinear().domain(p.domain.x).range([M.left, M.left + p.width]);
-  const y = scaleLinear().domain(p.domain.y).range([M.top + p.height, M.top]);
-  const xt = x.ticks(Math.max(2, Math.round(p.width / 80))), yt = y.ticks(Math.max(2, Math.round(p.height / 60)));
+  // From here on, plot-area coordinates (as on the screen's canvas).
+  ctx.translate(M.left, M.top);
+  const scales = scalesOf(p.domain, p.width, p.height);
+  const { x, y } = scales;
+  const ticks = plotTicks(scales, p.width, p.height);
 
-  // Grid, axes, tick labels
+  // Grid, frame, tick labels
   ctx.strokeStyle = p.theme.grid;
   ctx.lineWidth = 1;
   ctx.beginPath();
-  for (const t of xt) { ctx.moveTo(x(t), M.top); ctx.lineTo(x(t), M.top + p.height); }
-  for (const t of yt) { ctx.moveTo(M.left, y(t)); ctx.lineTo(M.left + p.width, y(t)); }
+  for (const t of ticks.x.values) { ctx.moveTo(x(t), 0); ctx.lineTo(x(t), p.height); }
+  for (const t of ticks.y.values) { ctx.moveTo(0, y(t)); ctx.lineTo(p.width, y(t)); }
   ctx.stroke();
   ctx.strokeStyle = p.theme.muted;
-  ctx.strokeRect(M.left, M.top, p.width, p.height);
+  ctx.strokeRect(0, 0, p.width, p.height);
   ctx.fillStyle = p.theme.muted;
-  ctx.font = `10px ${font}`;
-  const fx = x.tickFormat(xt.length), fy = y.tickFormat(yt.length);
+  ctx.font = `10px ${FONT}`;
   ctx.textAlign = 'center';
   ctx.textBaseline = 'top';
-  for (const t of xt) ctx.fillText(fx(t), x(t), M.top + p.height + 4);
+  for (const t of ticks.x.values) ctx.fillText(ticks.x.format(t), x(t), p.height + 4);
   ctx.textAlign = 'right';
   ctx.textBaseline = 'middle';
-  for (const t of yt) ctx.fillText(fy(t), M.left - 4, y(t));
+  for (const t of ticks.y.values) ctx.fillText(ticks.y.format(t), -4, y(t));
 
-  // Points (clipped to the plot area), highlighted class on top
+  // Points and centers, clipped to the plot area
   ctx.save();
   ctx.beginPath();
-  ctx.rect(M.left, M.top, p.width, p.height);
+  ctx.rect(0, 0, p.width, p.height);
   ctx.clip();
-  const pts = p.points, labels = p.labels;
-  if (pts) {
-    const n = pts.length >> 1, hl = p.highlight;
-    const pass = (top: boolean) => {
-      for (let i = 0; i < n; i++) {
-        const c = labels && i < labels.length ? labels[i] : -1;
-        if ((hl != null && c === hl) !== top) continue;
-        const vx = pts[2 * i], vy = pts[2 * i + 1];
-        if (!Number.isFinite(vx) || !Number.isFinite(vy)) continue;
-        ctx.globalAlpha = hl == null ? 0.6 : top ? 1 : 0.08;
-        ctx.fillStyle = c >= 0 ? p.colors[c % p.colors.length] : p.theme.fg;
-        ctx.beginPath();
-        ctx.arc(x(vx), y(vy), 2.2, 0, Math.PI * 2);
-        ctx.fill();
-      }
-    };
-    pass(false);
-    if (hl != null) pass(true);
-    ctx.globalAlpha = 1;
+  const map = mappingOf(scales);
+  if (p.points) {
+    const groups = groupByClass(p.labels, p.points.length >> 1);
+    drawPoints(ctx, { points: p.points, groups, colors: p.colors, fg: p.theme.fg, highlight: p.highlight, map, chunks: INTERLEAVE });
   }
-  const ctr = p.centers;
-  if (ctr) {
-    ctx.font = `700 11px ${font}`;
-    ctx.textAlign = 'left';
-    ctx.textBaseline = 'alphabetic';
-    for (let k = 0; k < ctr.length >> 1; k++) {
-      const cx = x(ctr[2 * k]), cy = y(ctr[2 * k + 1]);
-      if (!Number.isFinite(cx) || !Number.isFinite(cy)) continue;
-      ctx.beginPath();
-      ctx.arc(cx, cy, 6, 0, Math.PI * 2);
-      ctx.strokeStyle = '#000';
-      ctx.lineWidth = 5;
-      ctx.stroke();
-      ctx.strokeStyle = p.colors[k % p.colors.length];
-      ctx.lineWidth = 2.5;
-      ctx.stroke();
-      ctx.lineWidth = 3;
-      ctx.strokeStyle = p.theme.bg;
-      ctx.strokeText(String(k), cx + 8, cy - 7);
-      ctx.fillStyle = p.theme.fg;
-      ctx.fillText(String(k), cx + 8, cy - 7);
-    }
-  }
+  drawCenters(ctx, centerMarks(p.centers, p.highlight, p.colors, map, p.width, p.height), p.theme);
   ctx.restore();
 
   // Legend under the x axis
-  ctx.font = `11px ${font}`;
+  ctx.font = `11px ${FONT}`;
   ctx.textAlign = 'left';
   ctx.textBaseline = 'middle';
-  let lx = M.left;
-  const ly = M.top + p.height + 30;
+  const ly = p.height + 30;
   p.colors.forEach((c, k) => {
+    const lx = k * 30;
     ctx.fillStyle = c;
     ctx.beginPath();
     ctx.arc(lx + 5, ly, 5, 0, Math.PI * 2);
     ctx.fill();
     ctx.fillStyle = p.theme.fg;
     ctx.fillText(String(k), lx + 13, ly);
-    lx += 30;
   });
-  return canvas;
 }

@@ -16,15 +16,40 @@ export interface PointInfo {
 
 const SCALE = 3;
 
+/** What the tooltip shows for point `i` (null when there is no such point). */
+export function pointInfo(
+  i: number,
+  points: Float32Array | null,
+  labels: Uint8Array | null,
+  centers: Float32Array | null,
+  predictions: Uint8Array | null,
+  images: Uint8Array | null,
+): PointInfo | null {
+  if (!points || !(i >= 0) || 2 * i + 1 >= points.length) return null;
+  const label = labels && i < labels.length ? labels[i] : null;
+  const distance = label != null && centers && 2 * label + 1 < centers.length
+    ? Math.hypot(points[2 * i] - centers[2 * label], points[2 * i + 1] - centers[2 * label + 1])
+    : NaN;
+  const n = points.length >> 1;
+  const side = images && n > 0 ? Math.round(Math.sqrt(images.length / n)) : 0;
+  return {
+    index: i,
+    label,
+    predicted: predictions && i < predictions.length ? predictions[i] : null,
+    distance,
+    image: images && side > 0 ? images.subarray(i * side * side, (i + 1) * side * side) : null,
+    side,
+  };
+}
+
 export class PointTooltip {
   readonly el: HTMLDivElement;
   private readonly canvas: HTMLCanvasElement;
   private readonly text: HTMLDivElement;
 
-  constructor(doc: Document, id: string) {
+  constructor(doc: Document) {
     this.el = doc.createElement('div');
     this.el.className = 'scatter-tooltip';
-    this.el.id = id;
     this.el.setAttribute('role', 'tooltip');
     this.el.dataset.testid = 'point-tooltip';
     this.el.hidden = true;

@@ -1,7 +1,7 @@
 /**
  * Once per Playwright run (e2e and benchmark configs): which browser, and does it have WebGPU? Says so
  * in two lines and hands the answer to the workers in $FLOCK_WEBGPU, where WebGPU-only specs skip
- * themselves (e2e/browser.ts webgpu()). `npm test` checks before building and sets $FLOCK_WEBGPU
+ * themselves (testkit/browser.mjs webgpu()). `npm test` checks before building and sets $FLOCK_WEBGPU
  * itself, so nothing is probed or printed twice.
  */
 import { checkBrowser, WEBGPU_ENV } from '../scripts/webgpu-probe.mjs';

@@ -1,5 +1,5 @@
 /**
- * A small, strict static file server for the e2e specs: serves `root` under the URL sub-path
+ * A small, strict static file server for the e2e specs, the benchmark and the bench scripts: serves `root` under the URL sub-path
  * `prefix` (e.g. '/flock/') on 127.0.0.1 with an ephemeral port, so tests prove the build works
  * from a sub-path and offline.
  *
@@ -15,31 +15,15 @@
  *   preview servers and Apache's `AddEncoding x-gzip .gz` send them (the browser then decompresses
  *   them before the page sees them). `Cache-Control: no-store` so every run fetches what is on disk.
  * - `requests` records the pathname (no query) of every request, in order, for assertions.
+ *
+ * Plain JavaScript (types in serve.d.mts) so that the `node bench/*.mjs` scripts can use it too.
  */
 import { createReadStream, promises as fs } from 'node:fs';
-import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { createServer } from 'node:http';
 import { extname, resolve, sep } from 'node:path';
 
-export interface StaticServer {
-  /** Absolute URL of the prefix, e.g. http://127.0.0.1:41234/flock/ (always ends with '/'). */
-  url: string;
-  /** Stops listening and drops open connections. */
-  close(): Promise<void>;
-  /** Pathnames (without query) of all requests received, in arrival order. */
-  requests: string[];
-}
-
-export interface ServeOptions {
-  /** Extra headers on every response (e.g. COOP/COEP for cross-origin isolation). */
-  headers?: Record<string, string>;
-  /** Serve matching paths slowly (a slow network), in 64 KiB chunks at this rate. */
-  throttle?: { match: RegExp; bytesPerSecond: number };
-  /** Send `.gz` files with `Content-Encoding: gzip` (and the type of what they hold), as some hosts do. */
-  gzipEncoding?: boolean;
-}
-
-const CONTENT_TYPES: Record<string, string> = {
+/** @type {Record<string, string>} */
+const CONTENT_TYPES = {
   '.html': 'text/html; charset=utf-8',
   '.htm': 'text/html; charset=utf-8',
   '.js': 'text/javascript; charset=utf-8',
@@ -69,11 +53,11 @@ const CONTENT_TYPES: Record<string, string> = {
   '.ttf': 'font/ttf',
 };
 
-export function contentTypeFor(path: string): string {
+export function contentTypeFor(path) {
   return CONTENT_TYPES[extname(path).toLowerCase()] ?? 'application/octet-stream';
 }
 
-function normalisePrefix(prefix: string): string {
+function normalisePrefix(prefix) {
   let p = prefix.trim();
   if (!p.startsWith('/')) p = '/' + p;
   if (!p.endsWith('/')) p += '/';
@@ -81,14 +65,14 @@ function normalisePrefix(prefix: string): string {
   return p;
 }
 
-export async function serveStatic(root: string, prefix: string, options: ServeOptions = {}): Promise<StaticServer> {
+export async function serveStatic(root, prefix, options = {}) {
   const base = normalisePrefix(prefix);
   const rootReal = await fs.realpath(resolve(root)); // throws if root is missing: fail early and clearly
   if (!(await fs.stat(rootReal)).isDirectory()) throw new Error(`serveStatic: ${root} is not a directory`);
-  const requests: string[] = [];
+  const requests = [];
   const extra = options.headers ?? {};
 
-  const send = (res: ServerResponse, status: number, body: string, headers: Record<string, string> = {}) => {
+  const send = (res, status, body, headers = {}) => {
     res.writeHead(status, {
       ...extra,
       'Content-Type': 'text/plain; charset=utf-8',
@@ -100,10 +84,10 @@ export async function serveStatic(root: string, prefix: string, options: ServeOp
     res.end(res.req.method === 'HEAD' ? undefined : body);
   };
 
-  const inside = (p: string) => p === rootReal || p.startsWith(rootReal.endsWith(sep) ? rootReal : rootReal + sep);
+  const inside = (p) => p === rootReal || p.startsWith(rootReal.endsWith(sep) ? rootReal : rootReal + sep);
 
-  const handle = async (req: IncomingMessage, res: ServerResponse) => {
-    let url: URL;
+  const handle = async (req, res) => {
+    let url;
     try {
       url = new URL(req.url ?? '/', 'http://localhost');
     } catch {
@@ -115,7 +99,7 @@ export async function serveStatic(root: string, prefix: string, options: ServeOp
     if (pathname + '/' === base) return send(res, 301, 'Moved Permanently', { Location: base + url.search });
     if (!pathname.startsWith(base)) return send(res, 404, 'Not Found');
 
-    let rel: string;
+    let rel;
     try {
       rel = decodeURIComponent(pathname.slice(base.length));
     } catch {
@@ -174,18 +158,18 @@ export async function serveStatic(root: string, prefix: string, options: ServeOp
       else res.destroy();
     });
   });
-  await new Promise<void>((ok, fail) => {
+  await new Promise((ok, fail) => {
     server.once('error', fail);
     server.listen(0, '127.0.0.1', () => { server.off('error', fail); ok(); });
   });
-  const { port } = server.address() as AddressInfo;
+  const { port } = server.address();
 
-  let closed: Promise<void> | null = null;
+  let closed = null;
   return {
     url: `http://127.0.0.1:${port}${base}`,
     requests,
     close() {
-      closed ??= new Promise<void>((ok) => {
+      closed ??= new Promise((ok) => {
         server.close(() => ok());
         server.closeAllConnections();
       });

@@ -1,7 +1,7 @@
 /**
  * Traces a 28×28 MNIST digit as pen strokes, the way a person could draw it on the pad: every run of
  * dark pixels in a row becomes one short horizontal stroke (a dot for a single pixel), scaled by
- * `cell` pad pixels per MNIST pixel. Used by the draw-pad spec and the preprocessing unit test.
+ * `cell` pad pixels per MNIST pixel. Used by the draw-pad spec and the preprocessing unit tests.
  */
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';

@@ -1,0 +1,49 @@
+/**
+ * A run to and from the files the user saves and picks: a TensorFlow.js model.json + weights.bin
+ * pair (src/train/savefile.ts has the format). Encoding reads the run's full state; decoding checks
+ * the pair and the model, and throws SaveFileError with a user-facing sentence when it does not fit.
+ */
+import type * as tf from '@tensorflow/tfjs';
+import { SAVE_VERSION, SaveFileError, artifactsFromJson, decodeRun, encodeRun } from '../train/savefile';
+import { PRESETS, type ModelId } from '../train/presets';
+import type { Run } from '../train/trainer';
+import type { BatcherState } from '../data/batcher';
+import type { RunId, RunResume } from './protocol';
+
+/** What is saved besides the run's state. */
+export interface SaveContext { id: RunId; model: ModelId; seed: number; batch: number; accuracy: number; cursor: BatcherState }
+
+/** The pair for run `run` as the page downloads it: `<name>.json` (text) and `<name>.weights.bin`. */
+export async function encodeSave(run: Run, c: SaveContext, name: string): Promise<{ json: string; weights: ArrayBuffer }> {
+  const checkpoint = await run.checkpoint();
+  const h = run.hyper;
+  const meta = {
+    version: SAVE_VERSION, run: c.id, model: c.model, seed: c.seed, lambda: h.lambda, alpha: h.alpha,
+    update: h.update, lr: h.lr, batch: c.batch, accuracy: c.accuracy,
+  };
+  const { json, weights } = await encodeRun({ meta, checkpoint, cursor: c.cursor }, name);
+  return { json: JSON.stringify(json), weights };
+}
+
+/** A saved run read back: where it resumes, which file it came from, the λ it was saved with. */
+export interface OpenedSave { resume: RunResume; file: string; lambda: number }
+
+/** Reads a model.json + weights.bin pair, whatever the browser named the files, for a page training `model`. */
+export async function openSave(files: readonly File[], model: ModelId): Promise<OpenedSave> {
+  const jsonFile = files.find((f) => f.name.endsWith('.json'));
+  const binFile = files.find((f) => f !== jsonFile);
+  if (!jsonFile || !binFile || files.length !== 2) {
+    throw new SaveFileError('pick both files of a saved run: the .json and its .weights.bin');
+  }
+  let manifest: tf.io.ModelJSON;
+  try {
+    manifest = JSON.parse(await jsonFile.text()) as tf.io.ModelJSON;
+  } catch {
+    throw new SaveFileError(`${jsonFile.name} is not valid JSON`);
+  }
+  const saved = await decodeRun(await artifactsFromJson(manifest, await binFile.arrayBuffer()));
+  if (saved.meta.model !== model) {
+    throw new SaveFileError(`${jsonFile.name} holds a ${PRESETS[saved.meta.model].label} run, and this page trains ${PRESETS[model].label}; choose that model first`);
+  }
+  return { resume: { ...saved.checkpoint, cursor: saved.cursor }, file: jsonFile.name, lambda: saved.meta.lambda };
+}
