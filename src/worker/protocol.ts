@@ -3,7 +3,7 @@
  * Every worker→UI message carries the `session` it belongs to (bumped by every reset), so the UI
  * drops stale messages; run-specific messages also carry their `run`.
  */
-import type { RunCheckpoint } from '../train/trainer';
+import type { RunCheckpoint, RunGeometry } from '../train/trainer';
 import type { BatcherState } from '../data/batcher';
 import type { ModelId } from '../train/presets';
 import type { DigitEmbedding } from '../train/embedDigit';
@@ -12,10 +12,6 @@ import type { RunConfig, RunId } from '../state/runs';
 import type { ConvKernelChoice } from '../state/kernels';
 
 export type { BackendName, ConvKernelChoice, LiveKey, RunConfig, RunId };
-// Moved to src/state (the rules about runs and parameters); re-exported until every importer reads them there.
-export { LIVE_KEYS } from '../state/table';
-export { activeRuns, ruleOfRun, runSetup } from '../state/runs';
-export { convKernelsFromUrl } from '../state/kernels';
 
 /** A run's checkpoint plus its data cursor. */
 export interface RunResume extends RunCheckpoint { cursor: BatcherState }
@@ -106,6 +102,11 @@ export type FromWorker =
       numTensors: number;
       /** Steps between snapshots right now (adaptive, so probing stays ≤ 20% of the time). */
       probeEvery: number;
+      /**
+       * What the run's loss draws besides the points: its loss, class weight directions (the cosine
+       * heads' spokes), the ring radius R, the scale s and margin m. Arrays transferred.
+       */
+      geometry?: SnapshotGeometry;
     }
   | { type: 'status'; session: number; training: boolean; model: ModelId; modelReason?: string }
   | { type: 'error'; session: number; message: string; file?: string; fatal: boolean }
@@ -152,3 +153,6 @@ export interface ReplyTo {
   save: Extract<WorkerReply, { type: 'saved' }>;
   load: Extract<WorkerReply, { type: 'loaded' }>;
 }
+
+/** The loss geometry a panel draws (see RunGeometry in src/train/trainer.ts; centers travel in `centers`). */
+export type SnapshotGeometry = Omit<RunGeometry, 'centers'>;
