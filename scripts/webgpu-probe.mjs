@@ -3,7 +3,7 @@
  * secure origin (http://localhost, answered by Playwright without a server), navigator.gpu →
  * requestAdapter() → requestDevice(). The answer travels to the Playwright workers in $FLOCK_WEBGPU
  * ("yes: <adapter>" or "no: <reason>"): set by `npm test`, which probes once for the whole run, or
- * else by e2e/global-setup.ts. Specs that need WebGPU skip themselves with the reason where it is "no".
+ * else by testkit/global-setup.ts. Specs that need WebGPU skip themselves with the reason where it is "no".
  *
  *   node scripts/webgpu-probe.mjs   says which browser the tests would use, its version, and whether it
  *                                   has WebGPU (what `npm test` prints before the e2e build)

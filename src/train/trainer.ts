@@ -1,6 +1,6 @@
 /**
- * One training run: a Net, its SGD-with-momentum state, and its class centers.
- * DOM-free; the worker drives two of these, tests drive them in Node on the CPU backend.
+ * One training run: a Net, its optimiser state (SGD with momentum, or Adam), and its class centers.
+ * DOM-free; the worker drives one per run (2–6), tests drive them in Node on the CPU backend.
  *
  * Per step (PyTorch semantics for the optimisers, the chosen source's rule for the centers):
  *   total = CE(softmax(W·x), y) + λ·L_C(x, y, c)         x = embed(image), ∂L_C/∂x given explicitly (Eq. 3)
@@ -137,7 +137,7 @@ export class Run {
   }
 
   /**
-   * One SGD step on a batch. Returns [softmax CE, raw L_C] of the batch as a tensor the caller
+   * One optimiser step (SGD or Adam) on a batch. Returns [softmax CE, raw L_C] of the batch as a tensor the caller
    * reads (await .data()) and disposes; nothing is read back here, so steps can queue on the GPU.
    */
   trainStep(x: tf.Tensor2D, y: tf.Tensor1D, epoch = 0): tf.Tensor1D {

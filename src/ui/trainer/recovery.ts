@@ -14,7 +14,7 @@ export function recordFault(times: readonly number[], now: number): { times: num
 }
 
 /**
- * Hang watchdog: armed once a step has been timed (`busyMs` > 0, the worker's longest recent task);
+ * Hang watchdog: armed once a step has been timed (`busyMs` > 0, the worker's moving average of one training round);
  * a worker silent for several times that, and at least 10 s, is hung.
  */
 export function isHung(sinceBeatMs: number, busyMs: number): boolean {
