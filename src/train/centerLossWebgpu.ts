@@ -19,6 +19,7 @@ import * as tf from '@tensorflow/tfjs';
 import '@tensorflow/tfjs-backend-webgpu';
 import type { WebGPUBackend, WebGPUProgram } from '@tensorflow/tfjs-backend-webgpu';
 import { centerStep, composedCenterLoss, type CenterLossOps } from './centerLoss';
+import { WebgpuGuard, type ProgramUniforms } from './webgpuGuard';
 
 export const KERNEL_FORWARD = 'FlockCenterLossForward';
 export const KERNEL_GRAD = 'FlockCenterLossGrad';
@@ -36,7 +37,7 @@ export const ELEMENTWISE_WG = 64;
 /** 'perCount': c − coef·S/(1+n) (rules eq4, seed); 'sum': c − coef·S (rule kaiyang); 'delta': Δc (rule caffe). */
 export type UpdateMode = 'perCount' | 'sum' | 'delta';
 
-export type ProgramUniforms = Array<{ type: string; data: number[] }>;
+export type { ProgramUniforms };
 
 // ---------------------------------------------------------------------------------------------
 // Programs. The header that tfjs generates (makeShader in webgpu_program.js) declares
@@ -236,43 +237,23 @@ export class UpdateProgram implements WebGPUProgram {
   }
 }
 
-// ---------------------------------------------------------------------------------------------
-// Loud failure on WGSL errors. WebGPU reports shader/pipeline errors asynchronously and tfjs only
-// logs them (outputs silently stay zero). The first run of every distinct program is wrapped in a
-// validation error scope; an error poisons that program so the *next* call throws, and is logged.
-// validateCenterLossKernels() does the same synchronously-awaited, for a startup check.
-// ---------------------------------------------------------------------------------------------
+/**
+ * The center-loss kernels' state: the guard (webgpuGuard.ts; a poisoned program throws at its next
+ * call) and the WGSL ops `centerLossFor` hands out. One per page/worker, like tfjs' kernel registry
+ * the kernels are registered in.
+ */
+const family = { guard: new WebgpuGuard('center-loss'), ops: null as CenterLossOps | null };
 
-const scopedOnce = new Set<string>();
-const poisoned = new Map<string, Error>();
-
-function wgslError(key: string, message: string): Error {
-  return new Error(`Flock center-loss WGSL program '${key}' failed WebGPU validation: ${message}`);
-}
-
-/** Runs a center-loss program (the first run of each under a validation error scope; see above). */
+/**
+ * Runs a center-loss program, the first run of each program (and input ranks) under a validation
+ * error scope; after a validation error, that program throws at its next call.
+ */
 export function runCenterLossProgram(
   backend: WebGPUBackend, program: WebGPUProgram, inputs: tf.TensorInfo[], dtype: tf.DataType,
   uniforms?: ProgramUniforms,
 ): tf.TensorInfo {
   const key = program.shaderKey + '|' + inputs.map((t) => t.shape.length).join(','); // before tfjs rewrites it
-  const bad = poisoned.get(key);
-  if (bad) throw bad;
-  if (scopedOnce.has(key)) return backend.runWebGPUProgram(program, inputs, dtype, uniforms);
-  scopedOnce.add(key);
-  const device = backend.device;
-  device.pushErrorScope('validation');
-  try {
-    return backend.runWebGPUProgram(program, inputs, dtype, uniforms);
-  } finally {
-    device.popErrorScope().then((err) => {
-      if (err) {
-        const e = wgslError(key, err.message);
-        poisoned.set(key, e);
-        console.error(e);
-      }
-    }, (e: unknown) => console.error(wgslError(key, String(e))));
-  }
+  return family.guard.runChecked(backend, program, inputs, dtype, uniforms, key);
 }
 
 /** Checks x [B,D], y [B], c [K,D] (float32, int32, float32) and returns the sizes. */
@@ -356,13 +337,11 @@ export function createWgslCenterLoss(): CenterLossOps {
   };
 }
 
-let wgslDefault: CenterLossOps | null = null;
-
 /** The WGSL implementation on 'webgpu', `composedCenterLoss` on every other backend. */
 export function centerLossFor(backendName: string): CenterLossOps {
   if (backendName !== 'webgpu') return composedCenterLoss;
-  wgslDefault ??= createWgslCenterLoss();
-  return wgslDefault;
+  family.ops ??= createWgslCenterLoss();
+  return family.ops;
 }
 
 /** A named result of the WGSL ops and what composed ops give for it. */
@@ -408,7 +387,7 @@ export async function validateCenterLossKernels(
     const values = await Promise.all(pairs.map(([, a, b]) => Promise.all([a.data(), b.data()])));
     const err = await device.popErrorScope();
     tf.dispose(pairs.flatMap(([, a, b]) => [a, b]));
-    if (err) throw wgslError(`D=${D}`, err.message);
+    if (err) throw family.guard.error(`D=${D}`, err.message);
     values.forEach(([a, b], i) => {
       for (let k = 0; k < b.length; k++) {
         if (!(Math.abs(a[k] - b[k]) <= 1e-3 * Math.max(1, Math.abs(b[k])))) {
