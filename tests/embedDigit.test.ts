@@ -38,6 +38,32 @@ describe('embedDigit: one drawn digit through a run', () => {
     run.dispose();
   });
 
+  it('a cosine head predicts with its own logits (s·cos θ), as its probe does', async () => {
+    const { images } = mnistTestSet();
+    const run = new Run('a', PRESETS.tiny, initialWeights(PRESETS.tiny, 5), new Float32Array(20),
+      { lr: 0.01, lambda: 0, alpha: 0.5, update: 'eq4', loss: 'arcface', s: 10, m: 0.2 }, composedCenterLoss);
+    let dense = 0;
+    for (let idx = 0; idx < 40; idx++) {
+      const pixels = Float32Array.from(images.subarray(idx * 784, (idx + 1) * 784), (v) => v / 255);
+      const x = tf.tensor2d(gatherImages(images, Int32Array.of(idx)), [1, 784]);
+      const probe = (await run.probe(x, new Uint8Array(1)))!;
+      const [z, zDense] = tf.tidy(() => { const f = run.net.embed(x); return [run.logits(f).dataSync(), run.net.logits(f).dataSync()]; });
+      x.dispose();
+      const e = await embedDigit(run, pixels);
+      expect(e.predicted).toBe(probe.predictions[0]);
+      const top = Math.max(...z);
+      expect(e.probability).toBeCloseTo(Math.exp(z[e.predicted] - top) / Array.from(z).reduce((a, v) => a + Math.exp(v - top), 0), 5);
+      if (zDense.indexOf(Math.max(...zDense)) !== e.predicted) dense++;
+      // Distances on the unit circle to the class directions: the nearest is the predicted class (argmax cos θ).
+      expect(e.distances.indexOf(Math.min(...e.distances))).toBe(e.predicted);
+      const dirs = (await run.geometry()).classDirections;
+      const r = Math.hypot(...e.point);
+      e.distances.forEach((d, k) => expect(d).toBeCloseTo(Math.hypot(e.point[0] / r - dirs[2 * k], e.point[1] / r - dirs[2 * k + 1]), 5));
+    }
+    expect(dense).toBeGreaterThan(0); // the dense layer's argmax is another classifier: the check tells them apart
+    run.dispose();
+  });
+
   it('normalises 0..1 ink as the batcher normalises bytes, and rejects a wrong size', () => {
     const bytes = Uint8Array.from({ length: 784 }, (_, i) => (i * 37) % 256);
     const fromBytes = gatherImages(bytes, Int32Array.of(0));

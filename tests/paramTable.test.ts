@@ -21,8 +21,8 @@ describe('how each parameter applies', () => {
   });
 
   it('the live and restart lists are the ones the worker and the page act on', () => {
-    expect([...LIVE_KEYS].sort()).toEqual(['alpha', 'lambda', 'lr', 'optimizer', 'speed', 'update']);
-    expect([...RESTART_KEYS].sort()).toEqual(['batch', 'compare', 'grid', 'model', 'probe', 'seed']);
+    expect([...LIVE_KEYS].sort()).toEqual(['alpha', 'delta', 'lambda', 'lr', 'm', 'optimizer', 'ringLr', 's', 'speed', 'update']);
+    expect([...RESTART_KEYS].sort()).toEqual(['batch', 'compare', 'grid', 'loss', 'losses', 'model', 'probe', 'seed']);
     expect(keysApplying('view').sort()).toEqual(['axes', 'view']);
     expect(keysApplying('respawn').sort()).toEqual(['backend', 'replay']);
   });

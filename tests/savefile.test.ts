@@ -6,6 +6,7 @@ import { PRESETS } from '../src/train/presets';
 import { Run } from '../src/train/trainer';
 import { SaveFileError, artifactsFromJson, decodeRun, encodeRun, type SavedRunMeta } from '../src/train/savefile';
 import { B, batch, c0 } from './batches';
+import { openSave } from '../src/worker/saveFiles';
 
 const hyper = { optimizer: 'adam' as const, lr: 0.01, lambda: 0.3, alpha: 0.5, update: 'caffe' as const };
 const meta: SavedRunMeta = { version: 1, run: 'center', model: 'tiny', seed: 1, lambda: 0.3, alpha: 0.5, update: 'caffe', lr: 0.01, batch: B, accuracy: 0.5 };
@@ -77,5 +78,44 @@ describe('run files (tfjs model.json + weights.bin)', () => {
     new Float32Array(nan, 0, 4).fill(NaN);
     await fails(json, nan, /NaN/);
     expect(tf.memory().numTensors).toBe(before);
+  });
+});
+
+describe('run files of the loss family', () => {
+  it('store the loss, its parameters and ring loss’s radius R; a version 1 file is a center-loss run', async () => {
+    const ring = { ...hyper, loss: 'ring' as const, lambda: 0.1, ringLr: 1 };
+    const run = new Run(`ring${Math.random()}`, PRESETS.tiny, initialWeights(PRESETS.tiny, 1), c0, ring, composedCenterLoss);
+    for (let i = 0; i < 3; i++) {
+      const { x, y } = batch(i);
+      const t = run.trainStep(x, y);
+      await t.data();
+      tf.dispose([x, y, t]);
+    }
+    const cp = await run.checkpoint();
+    expect(cp.radius).toBeGreaterThan(0);
+    const ringMeta: SavedRunMeta = { ...meta, version: 2, run: 'center', loss: 'ring', lambda: 0.1, s: 10, m: 0.2, delta: 1, ringLr: 1 };
+    const { json, weights } = await encodeRun({ meta: ringMeta, checkpoint: cp, cursor: { epoch: 0, offset: 48 } }, 'r');
+    const back = await decodeRun(await artifactsFromJson(JSON.parse(JSON.stringify(json)), weights.slice(0)));
+    expect(back.meta).toEqual(ringMeta);
+    expect(back.checkpoint.radius).toBe(cp.radius);
+    const b = new Run('ring-back', PRESETS.tiny, initialWeights(PRESETS.tiny, 9), c0, ring, composedCenterLoss);
+    b.restore(back.checkpoint);
+    expect((await b.geometry()).radius).toBeCloseTo(cp.radius!, 6);
+    run.dispose();
+    b.dispose();
+    const bogus = JSON.parse(JSON.stringify(json));
+    bogus.userDefinedMetadata.flock.loss = 'triplet';
+    await expect(artifactsFromJson(bogus, weights.slice(0)).then(decodeRun)).rejects.toThrow(/loss "triplet".*unknown/);
+  });
+
+  it('a file of another loss is refused by the panel, with a message that names both losses', async () => {
+    const a = await trained(1);
+    const cp = await a.checkpoint();
+    a.dispose();
+    const saved = await encodeRun({ meta: { ...meta, version: 2, loss: 'arcface', s: 10, m: 0.2 }, checkpoint: cp, cursor: { epoch: 0, offset: 16 } }, 'arc');
+    const files = [new File([JSON.stringify(saved.json)], 'arc.json'), new File([saved.weights], 'arc.weights.bin')];
+    await expect(openSave(files, 'tiny', 'ring')).rejects.toThrow(/arc\.json is a run of ArcFace, and this panel trains ring loss/);
+    await expect(openSave(files, 'tiny', 'center')).rejects.toThrow(SaveFileError);
+    expect((await openSave(files, 'tiny', 'arcface')).resume.step).toBe(1);
   });
 });

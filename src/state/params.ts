@@ -3,7 +3,8 @@
  * Only names in the table (or their older aliases) are read; anything else is ignored, and nothing
  * from the URL is ever evaluated.
  */
-import { LAMBDA_STOPS, PARAMS, type ParamName, type Params, type Spec } from './table';
+import type { LossId } from '../train/losses/ids';
+import { LAMBDA_STOPS, LOSS_NAMES_SHORT, PARAMS, lossDefaults, rangeOf, type ParamName, type Params, type Spec } from './table';
 
 export * from './table';
 
@@ -17,8 +18,11 @@ type ListSpec = Extract<Spec, { kind: 'list' }>;
 type SetSpec = Extract<Spec, { kind: 'set' }>;
 type Coerced<T> = { value: T; problem?: string };
 
-/** Clamp / validate one value; returns the safe value and, when it changed, why. */
-export function coerce<K extends ParamName>(name: K, raw: unknown): Coerced<Params[K]> {
+/**
+ * Clamp / validate one value; returns the safe value and, when it changed, why. Numbers a loss reads
+ * are clamped to that loss's range (`rangeOf`), so `loss` matters for λ, α, s, m, δ and lr_R.
+ */
+export function coerce<K extends ParamName>(name: K, raw: unknown, loss: LossId = 'center'): Coerced<Params[K]> {
   const spec: Spec = PARAMS[name];
   if (spec.kind === 'list') return coerceList(spec, raw) as Coerced<Params[K]>;
   if (spec.kind === 'set') return coerceSet(spec, raw) as Coerced<Params[K]>;
@@ -29,12 +33,14 @@ export function coerce<K extends ParamName>(name: K, raw: unknown): Coerced<Para
     return { value: spec.default as Params[K], problem: `must be one of ${spec.values.join(', ')}; using ${spec.default}` };
   }
   const n = typeof raw === 'number' ? raw : typeof raw === 'string' && raw.trim() !== '' ? Number(raw) : NaN;
-  if (!Number.isFinite(n)) return { value: spec.default as Params[K], problem: `is not a number; using ${spec.default}` };
+  const own = (lossDefaults(loss) as Partial<Record<ParamName, number>>)[name] ?? spec.default;
+  if (!Number.isFinite(n)) return { value: own as Params[K], problem: `is not a number; using ${own}` };
   let v = spec.integer ? Math.round(n) : n;
   let problem: string | undefined;
-  if (v < spec.min || v > spec.max) {
-    v = Math.min(spec.max, Math.max(spec.min, v));
-    problem = `is outside ${spec.min}–${spec.max}; using ${v}`;
+  const { min, max, forLoss } = rangeOf(name, loss)!;
+  if (v < min || v > max) {
+    v = Math.min(max, Math.max(min, v));
+    problem = `is outside ${min}–${max}${forLoss ? ` for ${LOSS_NAMES_SHORT[loss]}` : ''}; using ${v}`;
   } else if (spec.integer && v !== n) problem = `must be a whole number; using ${v}`;
   return { value: v as Params[K], problem };
 }
@@ -45,11 +51,17 @@ function coerceSet(spec: SetSpec, raw: unknown): Coerced<readonly string[]> {
   if (old) return { value: old.value, problem: old.why || undefined };
   const items = text.split(',').map((t) => t.trim()).filter((t) => t !== '');
   const unknown = items.filter((t) => !spec.values.includes(t));
-  const value = spec.values.filter((v) => items.includes(v));
-  return {
-    value,
-    problem: unknown.length ? `entries ${unknown.map((t) => JSON.stringify(t.slice(0, 20))).join(', ')} are not among ${spec.values.join(', ')} and were dropped` : undefined,
-  };
+  let value = spec.values.filter((v) => items.includes(v));
+  const problems = unknown.length ? [`entries ${unknown.map((t) => JSON.stringify(t.slice(0, 20))).join(', ')} are not among ${spec.values.join(', ')} and were dropped`] : [];
+  if (spec.maxItems !== undefined && value.length > spec.maxItems) {
+    problems.push(`has more than ${spec.maxItems} entries; keeping the first ${spec.maxItems}`);
+    value = value.slice(0, spec.maxItems);
+  }
+  if (spec.minItems !== undefined && value.length && value.length < spec.minItems) {
+    problems.push(`needs ${spec.minItems} to ${spec.maxItems ?? spec.values.length} entries; it is off`);
+    value = [];
+  }
+  return { value, problem: problems.length ? problems.join('; ') : undefined };
 }
 
 function coerceList(spec: ListSpec, raw: unknown): Coerced<readonly number[]> {
@@ -105,25 +117,28 @@ export interface ParseResult { params: Params; notices: string[] }
  */
 export function parseQuery(search: string): ParseResult {
   const q = new URLSearchParams(search);
-  const params = defaults();
   const notices: string[] = [];
+  // The loss first: it sets the defaults and ranges of the parameters it reads.
+  const loss = q.has('loss') ? coerce('loss', q.get('loss')) : { value: PARAMS.loss.default };
+  const params = { ...defaults(), ...lossDefaults(loss.value) };
   for (const name of Object.keys(PARAMS) as ParamName[]) {
     const spelt = urlNames(name).find((n) => q.has(n));
     if (spelt === undefined) continue;
-    const { value, problem } = coerce(name, q.get(spelt));
+    const { value, problem } = name === 'loss' ? loss : coerce(name, q.get(spelt), loss.value);
     (params as Record<string, unknown>)[name] = value;
     if (problem) notices.push(`“${spelt}” ${problem}.`);
   }
   return { params, notices };
 }
 
-/** Serialise: only non-default values, under their own names (aliases dropped), in table order, keeping foreign parameters untouched. */
+/** Serialise: only non-default values (a loss's parameters against that loss's defaults), under their own names (aliases dropped), in table order, keeping foreign parameters untouched. */
 export function toQuery(params: Params, existing = ''): string {
   const q = new URLSearchParams(existing);
+  const own: Partial<Params> = lossDefaults(params.loss);
   for (const name of Object.keys(PARAMS) as ParamName[]) {
     for (const alias of urlNames(name).slice(1)) q.delete(alias);
     const v = params[name];
-    if (sameValue(v, PARAMS[name].default)) q.delete(name);
+    if (sameValue(v, name in own ? own[name] : PARAMS[name].default)) q.delete(name);
     else q.set(name, Array.isArray(v) ? v.join(',') : String(v));
   }
   const s = q.toString();

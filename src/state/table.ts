@@ -11,6 +11,8 @@
  */
 import { DEFAULTS, MODEL_IDS, OPTIMIZERS, PRESETS } from '../train/presets';
 import { CENTER_RULES, RULE_LABELS, RULE_NAMES } from '../train/rules';
+import { LOSS_IDS, LOSS_NAMES, LOSS_PARAMS, type LossId } from '../train/losses/ids';
+import { LOSS_DEFAULTS, type LossParamId } from '../train/losses/defaults';
 
 /** The TensorFlow.js backends, in the order 'auto' tries them. */
 export const BACKEND_NAMES = ['webgpu', 'webgl', 'cpu'] as const;
@@ -22,6 +24,15 @@ export const MODEL_CHOICES = ['auto', ...MODEL_IDS] as const;
 export const LAMBDA_STOPS = [0, 0.001, 0.002, 0.003, 0.005, 0.01, 0.02, 0.03, 0.05, 0.1, 0.2, 0.3, 0.5, 1] as const;
 /** The λ grid the paper's figure uses (Wen et al. 2016, Fig. 3). */
 export const PAPER_GRID = [0, 0.003, 0.01, 0.1, 1] as const;
+
+/** Loss names as notices and captions say them (LOSS_NAMES without " loss"). */
+export const LOSS_NAMES_SHORT: Record<LossId, string> = Object.fromEntries(
+  LOSS_IDS.map((id) => [id, LOSS_NAMES[id].replace(/ loss$/, '')]),
+) as Record<LossId, string>;
+
+/** The parameters a loss reads, besides lr (src/train/losses/ids.ts). */
+export type LossParam = LossParamId;
+export const LOSS_PARAM_NAMES = ['lambda', 'alpha', 's', 'm', 'delta', 'ringLr'] as const satisfies readonly LossParam[];
 
 /** A number as the controls show it: short, without float noise. */
 export function shortNumber(v: number): string {
@@ -48,9 +59,12 @@ type EnumSpec<T extends readonly string[]> = Common & {
   kind: 'enum'; values: T; default: T[number]; labels?: Record<T[number], string>;
   legacy?: Record<string, { value: T[number]; why: string }>;
 };
-/** A comma-separated subset of `values` (kept in table order, duplicates dropped). */
+/**
+ * A comma-separated subset of `values` (kept in table order, duplicates dropped). With `minItems`, fewer
+ * entries turn it off with a notice; with `maxItems`, the first that many are kept.
+ */
 type SetSpec<T extends readonly string[]> = Common & {
-  kind: 'set'; values: T; default: readonly T[number][]; labels?: Record<T[number], string>;
+  kind: 'set'; values: T; default: readonly T[number][]; labels?: Record<T[number], string>; minItems?: number; maxItems?: number;
   legacy?: Record<string, { value: readonly T[number][]; why: string }>;
 };
 /** A comma-separated list of numbers (the λ grid): entries are clamped one by one, garbage entries dropped. */
@@ -89,6 +103,30 @@ export const PARAMS = {
       one: { value: [], why: '' },
       both: { value: ['eq4', 'seed'], why: '“both” compared Eq. 4 with the removed “autograd” rule; comparing Eq. 4 and the seed port’s rule' },
     },
+  },
+  /**
+   * The second panel's loss (src/train/losses). λ, α, s, m, δ and lr_R take the loss's own defaults and
+   * ranges (presets.json "losses"; `lossDefaults`, `rangeOf`); the λ grid and the rule comparison train center loss.
+   */
+  loss: {
+    kind: 'enum', values: LOSS_IDS, default: 'center', label: 'Loss', applies: 'restart', labels: LOSS_NAMES,
+    hint: 'What the second panel adds to softmax (README, “Losses”); switching puts its parameters at their defaults',
+  },
+  /** The cosine heads' scale s (NormFace, CosFace, ArcFace). */
+  s: { kind: 'number', min: 1, max: 64, default: 10, label: 's (cosine scale)', applies: 'live', hint: 'The cosine heads’ logits are s·cos θ' },
+  /** CosFace's cosine margin / ArcFace's angular margin (radians); CosFace's range stops below 1 − cos 36°. */
+  m: {
+    kind: 'number', min: 0, max: 0.6, default: 0.2, label: 'm (margin)', applies: 'live',
+    hint: 'CosFace: s·(cos θ − m), m < 1 − cos 36° ≈ 0.19 for 10 classes in 2-D; ArcFace: s·cos(θ + m), m in radians',
+  },
+  /** Contrastive-center's δ (the denominator's constant). */
+  delta: { kind: 'number', min: 0.001, max: 100, default: 1, label: 'δ (contrastive-center)', applies: 'live' },
+  /** Ring loss: the learning rate of the radius R. */
+  ringLr: { kind: 'number', min: 0, max: 10, default: 1, label: 'lr_R (ring radius learning rate)', applies: 'live' },
+  /** Compare losses: 2–5 losses, one run each from the same init (softmax only first); fewer = off. */
+  losses: {
+    kind: 'set', values: LOSS_IDS, default: [], label: 'Compare losses', applies: 'restart', labels: LOSS_NAMES, minItems: 2, maxItems: 5,
+    hint: 'One panel per checked loss (2 to 5) after softmax only, from the same init and batches; the selected loss trains with the values above, the others with their defaults',
   },
   /** 'own': each plot fits its own data; 'shared': every plot uses the union of their domains. */
   axes: {
@@ -168,4 +206,48 @@ export function choicesOf<K extends SelectName>(name: K, current: Params[K]): { 
   const v = current as number;
   const values = spec.choices.includes(v) ? [...spec.choices] : [...spec.choices, v].sort((a, b) => a - b);
   return values.map((x) => ({ value: x as Params[K], label: spec.choiceLabel ? spec.choiceLabel(x) : String(x) }));
+}
+
+/** Whether loss `loss` reads parameter `name` (the controls show only those). */
+export function lossReads(loss: LossId, name: ParamName): boolean {
+  return (LOSS_PARAMS[loss] as readonly string[]).includes(name);
+}
+
+/**
+ * The values λ, α, s, m, δ and lr_R take with `loss` where nothing set them: the table's defaults
+ * (center loss's) with the loss's own from presets.json "losses".
+ */
+export function lossDefaults(loss: LossId): Pick<Params, LossParam> {
+  const own = loss === 'center' ? {} : LOSS_DEFAULTS[loss];
+  const out = {} as Pick<Params, LossParam>;
+  for (const k of LOSS_PARAM_NAMES) out[k] = (own as Partial<Record<LossParam, number>>)[k] ?? PARAMS[k].default;
+  return out;
+}
+
+/** The range of a number parameter under `loss`: the loss's own where it reads it and presets.json gives one, else the table's. */
+export function rangeOf(name: ParamName, loss: LossId): { min: number; max: number; forLoss: boolean } | null {
+  const spec: Spec = PARAMS[name];
+  if (spec.kind !== 'number') return null;
+  const own = loss !== 'center' && lossReads(loss, name) ? LOSS_DEFAULTS[loss].ranges[name as LossParam] : undefined;
+  return own ? { min: own[0], max: own[1], forLoss: true } : { min: spec.min, max: spec.max, forLoss: false };
+}
+
+/** A 1-2-3-5 ladder of values within `min`–`max` (with 0 and `max` when in range): a loss parameter's slider stops. */
+export function ladder(min: number, max: number): number[] {
+  const out = new Set<number>(min === 0 ? [0] : [min]);
+  for (let k = -3; k <= 3; k++) {
+    for (const d of [1, 2, 3, 5]) {
+      const v = Number((d * 10 ** k).toPrecision(3));
+      if (v > min && v < max) out.add(v);
+    }
+  }
+  out.add(max);
+  return [...out].sort((a, b) => a - b);
+}
+
+/** The slider stops of a loss parameter under `loss`: λ keeps its ladder (longer where the loss's range is), the others a ladder of their range. */
+export function stopsOf(name: LossParam, loss: LossId): readonly number[] {
+  const { min, max } = rangeOf(name, loss)!;
+  if (name === 'lambda') return [...LAMBDA_STOPS, ...ladder(1, max).slice(1)].filter((v) => v >= min && v <= max);
+  return ladder(min, max);
 }

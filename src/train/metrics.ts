@@ -1,8 +1,22 @@
 /** Pure metrics on streamed embeddings (no tfjs: the UI uses them too). */
 const NUM_CLASSES = 10;
 
-/** Mean distance of points to their class center ÷ mean distance between class centers (lower = tighter). */
-export function compactness(points: ArrayLike<number>, labels: ArrayLike<number>, classes = NUM_CLASSES): number {
+/** The points scaled to unit length (x/‖x‖; a point at the origin stays there). */
+export function normalised(points: ArrayLike<number>): Float64Array {
+  const out = new Float64Array(points.length);
+  for (let i = 0; i + 1 < points.length; i += 2) {
+    const r = Math.hypot(points[i], points[i + 1]);
+    if (r > 0) { out[i] = points[i] / r; out[i + 1] = points[i + 1] / r; }
+  }
+  return out;
+}
+
+/**
+ * Mean distance of points to their class center ÷ mean distance between class centers (lower = tighter).
+ * `angular`: of the normalised features x/‖x‖ instead (what a cosine head's logits see: the angle only).
+ */
+export function compactness(points: ArrayLike<number>, labels: ArrayLike<number>, classes = NUM_CLASSES, angular = false): number {
+  if (angular) points = normalised(points);
   const n = labels.length;
   const sum = new Float64Array(classes * 2);
   const cnt = new Float64Array(classes);

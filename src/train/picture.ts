@@ -7,6 +7,17 @@
  * snapshot step where that holds; time-to-picture is the wall-clock from pressing Train to it.
  */
 import { PICTURE } from './presets';
+import { isCosineHead, type LossId } from './losses/ids';
+
+/**
+ * Whether a run's compactness is measured on the normalised features x/‖x‖ (angular compactness):
+ * when its loss, or the loss of the run it is compared with, is a cosine head, whose logits depend on
+ * the angle only; so both sides of a contrast are measured in the same geometry
+ * (bench/reference/logs/losses.md; the PyTorch reference measures the same way).
+ */
+export function angularCompactness(loss: LossId, comparedWith: LossId): boolean {
+  return isCosineHead(loss) || isCosineHead(comparedWith);
+}
 
 /** What the definition reads of one run at one snapshot. */
 export interface RunStanding {

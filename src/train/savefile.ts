@@ -1,8 +1,9 @@
 /**
  * A run saved to disk in TensorFlow.js's own format (model.json + weights.bin, as written by
  * tf.io.browserDownloads and read by tf.io.browserFiles): one named tensor per layer, the
- * optimiser's buffers, the class centers; the step, the data cursor and the hyper-parameters in
- * `userDefinedMetadata`. Loading it back resumes the run exactly. DOM-free (worker and Node).
+ * optimiser's buffers, the class centers; the step, the data cursor, the loss with its parameters,
+ * ring loss's radius R and the hyper-parameters in `userDefinedMetadata`. Loading it back resumes the
+ * run exactly. Version 1 files (before the loss family) are center-loss runs. DOM-free (worker and Node).
  */
 import * as tf from '@tensorflow/tfjs';
 import type { BatcherState } from '../data/batcher';
@@ -10,9 +11,12 @@ import { CENTER_RULES, type CenterUpdateRule } from './centerLoss';
 import { layerShapes } from './model';
 import { EMBED_DIM, NUM_CLASSES, PRESETS, type ModelId } from './presets';
 import type { OptimizerId, RunCheckpoint } from './trainer';
+import { LOSS_IDS, type LossId } from './losses/ids';
 
 export const SAVE_FORMAT = 'flock-run';
-export const SAVE_VERSION = 1;
+export const SAVE_VERSION = 2;
+/** The versions this Flock reads (1: center loss only, no loss fields). */
+const READS = [1, 2];
 
 export interface SavedRunMeta {
   version: number;
@@ -26,12 +30,18 @@ export interface SavedRunMeta {
   lr: number;
   batch: number;
   accuracy: number;
+  /** The loss and its parameters (version 2; version 1 files are center loss, without these). */
+  loss?: LossId;
+  s?: number;
+  m?: number;
+  delta?: number;
+  ringLr?: number;
 }
 
 export interface SavedRun { meta: SavedRunMeta; checkpoint: RunCheckpoint; cursor: BatcherState }
 
 /** The bookkeeping part of the metadata (everything but the tensors). */
-interface Stored extends SavedRunMeta { step: number; adamSteps: number; optimizer: OptimizerId; cursor: BatcherState }
+interface Stored extends SavedRunMeta { step: number; adamSteps: number; optimizer: OptimizerId; cursor: BatcherState; radius?: number }
 
 export class SaveFileError extends Error {}
 
@@ -53,6 +63,7 @@ export async function encodeRun(saved: SavedRun, name: string): Promise<{ json: 
   try {
     const { data, specs } = await tf.io.encodeWeights(tensors);
     const stored: Stored = { ...meta, step: cp.step, adamSteps: cp.adamSteps, optimizer: cp.optimizer, cursor };
+    if (cp.radius !== undefined) stored.radius = cp.radius;
     const json: tf.io.ModelJSON = {
       modelTopology: { flock: { format: SAVE_FORMAT, model: meta.model, layers: layerShapes(PRESETS[meta.model]).map((l) => l.name) } },
       format: SAVE_FORMAT,
@@ -89,7 +100,7 @@ export async function decodeRun(artifacts: tf.io.ModelArtifacts): Promise<SavedR
   }
   const s = (artifacts.userDefinedMetadata as { flock?: Partial<Stored> } | undefined)?.flock;
   if (!s || typeof s !== 'object') throw new SaveFileError('the file has no Flock metadata');
-  if (s.version !== SAVE_VERSION) throw new SaveFileError(`the file is version ${String(s.version)}; this Flock reads version ${SAVE_VERSION}`);
+  if (!READS.includes(s.version as number)) throw new SaveFileError(`the file is version ${String(s.version)}; this Flock reads versions ${READS.join(' and ')}`);
   if (typeof s.model !== 'string' || !Object.hasOwn(PRESETS, s.model)) throw new SaveFileError(`unknown model ${JSON.stringify(s.model)}`);
   if (!isInt(s.step) || !isInt(s.adamSteps) || !isInt(s.seed) || !isInt(s.batch, 1) || !s.cursor || !isInt(s.cursor.epoch) || !isInt(s.cursor.offset)) {
     throw new SaveFileError('the step, seed, batch or data cursor in the file is missing or invalid');
@@ -99,6 +110,12 @@ export async function decodeRun(artifacts: tf.io.ModelArtifacts): Promise<SavedR
   if ((s.update as string) === 'autograd') s.update = 'kaiyang';
   if (!(CENTER_RULES as readonly unknown[]).includes(s.update)) throw new SaveFileError('the center update rule in the file is unknown');
   if (![s.lambda, s.alpha, s.lr, s.accuracy].every(isNum)) throw new SaveFileError('λ, α, the learning rate or the accuracy in the file is invalid');
+  const loss = s.loss ?? 'center';
+  if (!(LOSS_IDS as readonly unknown[]).includes(loss)) throw new SaveFileError(`the loss ${JSON.stringify(loss)} in the file is unknown`);
+  const lossValues = { s: s.s, m: s.m, delta: s.delta, ringLr: s.ringLr };
+  if (!Object.values(lossValues).every((v) => v === undefined || isNum(v)) || !(s.radius === undefined || isNum(s.radius))) {
+    throw new SaveFileError('s, m, δ, lr_R or the radius R in the file is invalid');
+  }
   if (!artifacts.weightSpecs || !artifacts.weightData) throw new SaveFileError('the file has no weights');
   const model = s.model as ModelId;
   let tensors: tf.NamedTensorMap;
@@ -129,12 +146,15 @@ export async function decodeRun(artifacts: tf.io.ModelArtifacts): Promise<SavedR
     const centers = await read('centers', [NUM_CLASSES, EMBED_DIM]);
     const centerVelocity = tensors['centers/velocity'] ? await read('centers/velocity', [NUM_CLASSES, EMBED_DIM]) : undefined;
     const meta: SavedRunMeta = {
-      version: s.version, run: String(s.run ?? ''), model, seed: s.seed, lambda: s.lambda!, alpha: s.alpha!,
+      version: s.version as number, run: String(s.run ?? ''), model, seed: s.seed, lambda: s.lambda!, alpha: s.alpha!,
       update: s.update as CenterUpdateRule, lr: s.lr!, batch: s.batch, accuracy: s.accuracy!,
+      ...Object.fromEntries(Object.entries({ loss: s.loss, ...lossValues }).filter(([, v]) => v !== undefined)),
     };
+    const checkpoint: RunCheckpoint = { step: s.step, weights, first, second, adamSteps: s.adamSteps, optimizer: s.optimizer, centers, centerVelocity };
+    if (s.radius !== undefined) checkpoint.radius = s.radius;
     return {
       meta,
-      checkpoint: { step: s.step, weights, first, second, adamSteps: s.adamSteps, optimizer: s.optimizer, centers, centerVelocity },
+      checkpoint,
       cursor: { epoch: s.cursor.epoch, offset: s.cursor.offset },
     };
   } finally {

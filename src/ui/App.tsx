@@ -1,6 +1,8 @@
 /**
  * The page: parameters (mirrored in the URL), the trainer (useTrainer: the worker and its session),
- * and the parts that draw them — header, banners, controls, the panels, diagnostics, the figure caption.
+ * and the parts that draw them — header, banners, controls, the panels, the timeline, diagnostics, the
+ * figure caption. The panels, the contrast readout and every export show the timeline's displayed step
+ * (`view`: the latest snapshots when live); the diagnostics stay live.
  */
 import { useCallback, useEffect, useMemo, useRef, useState, type CSSProperties } from 'react';
 import { LIVE_KEYS, PARAMS, RESTART_KEYS, parseQuery, toQuery, type LiveKey, type Params } from '../state/params';
@@ -25,6 +27,8 @@ import { DrawPad } from './draw/DrawPad';
 import { ruleLabel, runTitle } from './runTitles';
 import { useTrainer } from './trainer/useTrainer';
 import { usePanelExports } from './usePanelExports';
+import { useTimeline } from './timeline/useTimeline';
+import { TimelineBar } from './timeline/TimelineBar';
 
 export function App() {
   const initial = useMemo(() => parseQuery(window.location.search), []);
@@ -42,7 +46,10 @@ export function App() {
 
   const runs = useMemo(() => activeRuns(config), [config]);
   const shown = useMemo(() => runs.map((run) => ({ run, title: runTitle(run, config), lambda: runSetup(run, config).lambda })), [runs, config]);
-  const exports = usePanelExports({ params, model: model?.id ?? null, runs: shown, snaps, labels: ready?.probeLabels ?? null }, trainer.notify);
+  const runIds = useMemo(() => shown.map((s) => s.run), [shown]);
+  const tl = useTimeline(trainer.timeline, snaps, runIds);
+  const view = tl.shown;
+  const exports = usePanelExports({ params, model: model?.id ?? null, runs: shown, snaps: view, labels: ready?.probeLabels ?? null }, trainer.notify);
 
   // Keep the URL in step with the parameters (replaceState: slider drags do not flood history).
   useEffect(() => {
@@ -79,15 +86,15 @@ export function App() {
   // In the λ grid, each panel's compactness relative to the λ = 0 panel (when the grid has one).
   const gridBaseline = grid ? runs.find((r) => runSetup(r, config).lambda === 0) ?? null : null;
   const ratioTo = (run: RunId, base: RunId | null): number | null => {
-    const a = snaps[run]?.compactness;
-    const b = base ? snaps[base]?.compactness : undefined;
+    const a = view[run]?.compactness;
+    const b = base ? view[base]?.compactness : undefined;
     return base && run !== base && a !== undefined && b !== undefined ? a / b : null;
   };
   // One step axis for every chart, and with shared axes one domain (the union) for every plot.
   const xMax = Math.max(0, ...runs.map((r) => snaps[r]?.metrics.step ?? 0));
   const sharedDomain = useMemo(
-    () => (params.axes === 'shared' ? unionDomain(runs.map((r) => fitEmbedding(snaps[r]?.points ?? null, snaps[r]?.centers ?? null))) : null),
-    [params.axes, snaps, runs],
+    () => (params.axes === 'shared' ? unionDomain(runs.map((r) => fitEmbedding(view[r]?.points ?? null, view[r]?.centers ?? null))) : null),
+    [params.axes, view, runs],
   );
 
   return (
@@ -118,7 +125,7 @@ export function App() {
       )}
 
       {!grid && !figure && phase.kind === 'ready' ? (
-        <ContrastReadout log={trainer.contrastLog} rev={trainer.contrastLog.rev} xMax={xMax} preset={model ? PRESETS[model.id] : null} />
+        <ContrastReadout log={trainer.contrastLog} rev={trainer.contrastLog.rev} xMax={xMax} preset={model ? PRESETS[model.id] : null} cursor={tl.cursor} />
       ) : null}
 
       {phone ? <ClassLegend highlight={highlight} onChange={setHighlight} /> : null}
@@ -130,7 +137,7 @@ export function App() {
               run={run}
               title={title}
               rule={ruleLabel(run, config)}
-              snapshot={snaps[run] ?? null}
+              snapshot={view[run] ?? null}
               labels={ready?.probeLabels ?? null}
               highlight={highlight}
               onLegendClick={setHighlight}
@@ -144,31 +151,39 @@ export function App() {
               history={trainer.histories.get(run)}
               historyRev={trainer.histories.get(run).rev}
               xMax={xMax}
+              cursor={tl.cursor}
               images={ready?.probeImages ?? null}
               domain={sharedDomain}
               dark={theme.dark}
               layout={figure ? 'figure' : phone ? 'phone' : grid ? 'compact' : 'full'}
               ratioToBaseline={grid ? ratioTo(run, gridBaseline) : null}
-              digit={trainer.digit?.runs[run] ?? null}
+              digit={tl.cursor === null ? trainer.digit?.runs[run] ?? null : null /* embedded with the latest weights */}
             />
           ))}
         </main>
         {ready && !ready.replay && phase.kind === 'ready' ? <DrawPad onDigit={trainer.drawDigit} /> : null}
       </div>
+      {ready && !ready.replay ? (
+        <TimelineBar
+          tl={tl} latest={xMax} disabled={phase.kind !== 'ready'} recording={Boolean(exports.recording?.active)}
+          onRecord={exports.recording ? () => { exports.toggleRecording(); tl.play({ fromStart: true, end: exports.stopRecording }); } : null}
+          onExportJson={() => tl.exportJson({ model: model?.id ?? null, seed: params.seed, runs: shown, labels: ready.probeLabels })}
+        />
+      ) : null}
       {figure ? null : (
         <Diagnostics rows={shown.map(({ run, title }) => ({ run, title, snapshot: snaps[run] ?? null }))}
           batch={model ? resolvedBatch(params, PRESETS[model.id]) : null} />
       )}
       {figure ? (
         <FigureCaption
-          caption={settingsCaption(params, model?.id ?? null, xMax)} highlight={highlight} onLegendClick={setHighlight}
+          caption={settingsCaption(params, model?.id ?? null, tl.cursor ?? xMax)} highlight={highlight} onLegendClick={setHighlight}
           disabled={!runs.some((r) => snaps[r])} onSavePng={() => exports.saveFigure('png')} onSaveSvg={() => exports.saveFigure('svg')}
         />
       ) : null}
       <footer className="foot">
         <About />
         <p>
-          Every run starts from the same weights and sees the same batches; runs differ only in λ (and, when compared, the center update rule).
+          Every run starts from the same weights and sees the same batches; runs differ only in λ (and, when compared, the center update rule or the loss).
           Center loss (Wen et al., ECCV 2016): L<sub>C</sub> = Σ‖x<sub>i</sub> − c<sub>y<sub>i</sub></sub>‖²/(2B), centers move by Eq. 4.
           {' '}{PARAMS.alpha.label} applies to every run's centers.
         </p>

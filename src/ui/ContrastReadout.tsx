@@ -1,11 +1,13 @@
 /**
  * The headline readout: how much tighter the center-loss features are than the softmax-only ones
  * (the compactness ratio, in plain words), charted over steps, and once the paper's picture has formed
- * "Flocks formed at step N (M s)". The definition is src/train/picture.ts.
+ * "Flocks formed at step N (M s)". The definition is src/train/picture.ts. Scrubbed back on the
+ * timeline, it reads the step shown (the chart marks it); live, the latest.
  */
 import { PICTURE, type ModelPreset } from '../train/presets';
 import type { ContrastEntry, ContrastLog, Formed } from './contrastLog';
 import { SparklineView } from './charts/SparklineView';
+import { indexAtOrBefore } from './timeline/store';
 
 const pct = (v: number) => `${(v * 100).toFixed(1)} %`;
 const pickRatio = (e: ContrastEntry) => [e.ratio];
@@ -56,10 +58,12 @@ export interface ContrastReadoutProps {
   rev: number;
   xMax: number;
   preset: ModelPreset | null;
+  /** The timeline's displayed step; null: live. */
+  cursor?: number | null;
 }
 
-export function ContrastReadout({ log, rev, xMax, preset }: ContrastReadoutProps) {
-  const latest = log.latest;
+export function ContrastReadout({ log, rev, xMax, preset, cursor = null }: ContrastReadoutProps) {
+  const latest = cursor === null ? log.latest : log.entries[indexAtOrBefore(log.entries, cursor, (e) => e.step)] ?? null;
   const formed = log.formed;
   const note = preset ? cannotForm(preset) : null;
   return (
@@ -79,7 +83,7 @@ export function ContrastReadout({ log, rev, xMax, preset }: ContrastReadoutProps
         {note ? <p className="contrast-note" data-testid="picture-unreachable">{note}</p> : null}
       </div>
       <SparklineView
-        history={log} rev={rev} xMax={xMax} testId="chart-contrast" label="ratio (center ÷ softmax)"
+        history={log} rev={rev} xMax={xMax} cursor={cursor} testId="chart-contrast" label="ratio (center ÷ softmax)"
         title="Compactness of the center-loss run ÷ compactness of the softmax-only run, per snapshot. Lower = tighter flocks by comparison."
         series={[{ label: 'compactness ratio' }]} pick={pickRatio} y="zero"
       />

@@ -1,11 +1,13 @@
 import { useState } from 'react';
 import {
-  LAMBDA_STOPS, PAPER_GRID, PARAMS, coerce, controlHint, controlLabel, formatGrid, nearestLambdaStop, parseGrid, sameValue,
-  shortNumber as fmt, type Params,
+  LAMBDA_STOPS, PAPER_GRID, PARAMS, coerce, controlHint, controlLabel, formatGrid, lossDefaults, lossReads, nearestLambdaStop, parseGrid, sameValue,
+  shortNumber as fmt, stopsOf, type Params,
 } from '../state/params';
-import { compareOn, gridOn } from '../state/runs';
+import { compareOn, gridOn, lossesOn } from '../state/runs';
 import { CENTER_RULES, RULE_USES_ALPHA, type CenterUpdateRule } from '../train/rules';
+import { LOSS_IDS, type LossId } from '../train/losses/ids';
 import { ParamSelect } from './controls/ParamSelect';
+import { StopSlider } from './controls/StopSlider';
 
 export interface ControlsProps {
   params: Params;
@@ -31,6 +33,12 @@ export function Controls(p: ControlsProps) {
   const comparing = compareOn(params);
   const alphaUnused = comparing ? params.compare.every((r) => !RULE_USES_ALPHA[r]) : !RULE_USES_ALPHA[params.update];
   const li = nearestLambdaStop(params.lambda);
+  // The λ grid and the rule comparison train center loss; otherwise only what the selected loss reads is shown.
+  const centerModes = grid || comparing;
+  const reads = (name: 'lambda' | 'alpha' | 's' | 'm' | 'delta' | 'ringLr') => centerModes ? name === 'lambda' || name === 'alpha' : lossReads(params.loss, name);
+  const centerSliders = centerModes || params.loss === 'center';
+  /** Switching the loss puts its parameters at that loss's defaults (presets.json "losses"). */
+  const onLoss = (patch: Partial<Params>) => p.onChange(patch.loss ? { ...patch, ...lossDefaults(patch.loss) } : patch);
   // Record video and Save all panels: with the main buttons, or (phone) inside the sheet.
   const files = (
     <>
@@ -64,7 +72,16 @@ export function Controls(p: ControlsProps) {
 
       <div className="controls-sheet" id="controls-sheet" hidden={p.sheet ? !p.sheet.open : false}>
         {p.sheet ? <div className="buttons">{files}</div> : null}
-        <div className="slider">
+        <ParamSelect name="loss" value={params.loss} onChange={onLoss} disabled={p.disabled || centerModes}
+          title={centerModes ? 'The λ grid and the rule comparison train center loss' : undefined} />
+
+        {reads('lambda') && !centerSliders ? <StopSlider name="lambda" params={params} stops={stopsOf('lambda', params.loss)} onChange={p.onChange} /> : null}
+        {reads('alpha') && !centerSliders ? <StopSlider name="alpha" params={params} stops={stopsOf('alpha', params.loss)} onChange={p.onChange} /> : null}
+        {(['s', 'm', 'delta', 'ringLr'] as const).filter(reads).map((k) => (
+          <StopSlider key={k} name={k} params={params} stops={stopsOf(k, params.loss)} onChange={p.onChange} />
+        ))}
+
+        {centerSliders ? <><div className="slider">
           <label htmlFor="lambda">{controlLabel('lambda')}</label>
           <input
             id="lambda" type="range" min={0} max={LAMBDA_STOPS.length - 1} step={1} value={li}
@@ -84,12 +101,12 @@ export function Controls(p: ControlsProps) {
             onChange={(e) => p.onChange({ alpha: coerce('alpha', e.target.value).value })}
           />
           <output htmlFor="alpha" data-testid="alpha-value">{fmt(params.alpha)}</output>
-        </div>
+        </div></> : null}
 
         <ParamSelect name="optimizer" value={params.optimizer} onChange={p.onChange} />
         <ParamSelect name="lr" value={params.lr} onChange={p.onChange} />
-        <ParamSelect name="update" value={params.update} onChange={p.onChange} disabled={comparing}
-          title={comparing ? 'Comparing update rules: each panel has its own rule (below)' : undefined} />
+        {centerSliders ? <ParamSelect name="update" value={params.update} onChange={p.onChange} disabled={comparing}
+          title={comparing ? 'Comparing update rules: each panel has its own rule (below)' : undefined} /> : null}
 
         <label className="field" title={controlHint('axes')}>
           <input type="checkbox" checked={params.axes === 'shared'} onChange={(e) => p.onChange({ axes: e.target.checked ? 'shared' : 'own' })} />
@@ -109,6 +126,18 @@ export function Controls(p: ControlsProps) {
               <input type="checkbox" checked={params.compare.includes(r)}
                 onChange={(e) => p.onChange({ compare: toggleRule(params.compare, params.update, r, e.target.checked) })} />
               {PARAMS.compare.labels[r]}
+            </label>
+          ))}
+        </fieldset>
+
+        <fieldset className="field" disabled={p.disabled || grid || comparing} title={controlHint('losses')}>
+          <legend>{controlLabel('losses')}</legend>
+          {LOSS_IDS.map((l) => (
+            <label key={l}>
+              <input type="checkbox" checked={lossesOn(params) && params.losses.includes(l)}
+                disabled={!params.losses.includes(l) && params.losses.length >= PARAMS.losses.maxItems}
+                onChange={(e) => p.onChange({ losses: toggleLoss(lossesOn(params) ? params.losses : [], params.loss, l, e.target.checked) })} />
+              {PARAMS.losses.labels[l]}
             </label>
           ))}
         </fieldset>
@@ -145,6 +174,17 @@ export function toggleRule(set: readonly CenterUpdateRule[], current: CenterUpda
   const next = new Set<CenterUpdateRule>(on && set.length === 0 ? [current, r] : set);
   if (on) next.add(r); else next.delete(r);
   const out = CENTER_RULES.filter((x) => next.has(x));
+  return out.length >= 2 ? out : [];
+}
+
+/**
+ * The compared losses after a checkbox changed: as toggleRule (checking one while none is compared
+ * compares it with the selected loss; fewer than two turns it off), at most PARAMS.losses.maxItems.
+ */
+export function toggleLoss(set: readonly LossId[], current: LossId, l: LossId, on: boolean): LossId[] {
+  const next = new Set<LossId>(on && set.length === 0 ? [current, l] : set);
+  if (on) next.add(l); else next.delete(l);
+  const out = LOSS_IDS.filter((x) => next.has(x)).slice(0, PARAMS.losses.maxItems);
   return out.length >= 2 ? out : [];
 }
 

@@ -3,6 +3,7 @@ import type { Params } from '../state/params';
 import type { ModelId } from '../train/presets';
 import { compactness } from '../train/metrics';
 import { ScatterView } from './scatter/ScatterView';
+import { useGeometryView } from './scatter/useGeometryView';
 import type { Scatter } from './scatter/Scatter';
 import type { Domain } from './scatter/geometry';
 import { PanelCharts, COMPACTNESS_TITLE } from './charts/PanelCharts';
@@ -11,6 +12,7 @@ import { PanelActions } from './PanelActions';
 import type { Snapshot } from './session';
 import type { DigitEmbedding } from '../train/embedDigit';
 import { DigitReadout } from './draw/DigitReadout';
+import { auxLossLabel } from './runTitles';
 
 export type PanelLayout = 'full' | 'compact' | 'phone' | 'figure';
 
@@ -35,6 +37,8 @@ export interface PanelProps {
   history: RunHistory;
   historyRev: number;
   xMax: number;
+  /** The timeline's displayed step, marked on the charts (null: live). `snapshot` is the frame at that step. */
+  cursor?: number | null;
   /** [N×784] probe pixels, for the point tooltip. */
   images: Uint8Array | null;
   /** Shared axes: the domain every panel fits; null = fit own data. */
@@ -61,8 +65,10 @@ export function Panel(props: PanelProps) {
   const m = snapshot?.metrics;
   const tight = snapshot ? snapshot.compactness ?? (labels ? compactness(snapshot.points, labels) : NaN) : NaN;
   const headingId = `panel-${run}-title`;
+  const auxLoss = auxLossLabel(snapshot?.geometry?.loss ?? 'center'); // the loss's own term (none for a cosine head)
   const figure = layout === 'figure';
-  const charts = <PanelCharts run={run} history={props.history} rev={props.historyRev} xMax={props.xMax} />;
+  const geometry = useGeometryView(snapshot?.geometry);
+  const charts = <PanelCharts run={run} history={props.history} rev={props.historyRev} xMax={props.xMax} cursor={props.cursor} auxLoss={auxLoss} />;
 
   return (
     <section className={layout === 'full' ? 'panel' : `panel ${layout}`} role="region" aria-labelledby={headingId} data-run={run}>
@@ -89,6 +95,7 @@ export function Panel(props: PanelProps) {
         showTitle={false} title={title} labels={labels} points={snapshot?.points ?? null} centers={snapshot?.centers ?? null}
         predictions={snapshot?.predictions ?? null} images={props.images} domain={props.domain} dark={props.dark}
         highlight={highlight} onLegendClick={onLegendClick} apiRef={props.scatterRef} hookId={run} marker={props.digit?.point ?? null}
+        geometry={snapshot?.geometry ?? null} geometryView={geometry.view}
       />
       {figure ? null : (
         <>
@@ -96,7 +103,9 @@ export function Panel(props: PanelProps) {
           <dl className="metrics">
             <div><dt>λ</dt><dd>{m ? m.lambda : props.setup.lambda}</dd></div>
             <div><dt>softmax loss</dt><dd>{m && Number.isFinite(m.softmaxLoss) ? m.softmaxLoss.toFixed(3) : '–'}</dd></div>
-            <div><dt>center loss L<sub>C</sub></dt><dd>{m && Number.isFinite(m.centerLoss) ? m.centerLoss.toFixed(3) : '–'}</dd></div>
+            {auxLoss === null ? null : (
+              <div><dt>{auxLoss ?? <>center loss L<sub>C</sub></>}</dt><dd>{m && Number.isFinite(m.centerLoss) ? m.centerLoss.toFixed(3) : '–'}</dd></div>
+            )}
             <div title={COMPACTNESS_TITLE}>
               <dt>compactness</dt><dd data-testid={`compactness-${run}`}>{Number.isFinite(tight) ? tight.toFixed(3) : '–'}</dd>
             </div>
@@ -106,6 +115,7 @@ export function Panel(props: PanelProps) {
       <PanelActions
         run={run} title={title} rule={rule} snapshot={snapshot} labels={labels} params={props.params} model={props.model}
         setup={props.setup} scatterRef={props.scatterRef} onSave={props.onSave} onLoad={props.onLoad} menu={figure || layout === 'phone'}
+        geometryView={geometry}
       />
     </section>
   );

@@ -1,5 +1,6 @@
 /**
- * A panel's file actions: Export embeddings (JSON, CSV), Save image, Download / Load weights.
+ * A panel's file actions: Export embeddings (JSON, CSV), Save image, Download / Load weights; and,
+ * for the cosine heads, the "Unit circle" view switch.
  * Inline under the panel, or (figure view, phone) folded into the panel's menu.
  */
 import { useRef } from 'react';
@@ -10,6 +11,7 @@ import { PRESETS, type ModelId } from '../train/presets';
 import type { Scatter } from './scatter/Scatter';
 import { canvasToPng, download, embeddingsCsv } from './exports';
 import type { Snapshot } from './session';
+import type { GeometryViewState } from './scatter/useGeometryView';
 
 export interface PanelActionsProps {
   run: RunId;
@@ -25,6 +27,8 @@ export interface PanelActionsProps {
   onLoad: (files: File[]) => void;
   /** Fold the buttons into a "Panel menu" disclosure. */
   menu: boolean;
+  /** The plot's view of the loss geometry (a "Unit circle" switch where it has one). */
+  geometryView?: GeometryViewState;
 }
 
 export function PanelActions(props: PanelActionsProps) {
@@ -65,8 +69,15 @@ export function PanelActions(props: PanelActionsProps) {
     download(new Blob([JSON.stringify(doc)], { type: 'application/json' }), `${fileBase}.json`);
   };
 
+  const circle = props.geometryView;
   const buttons = (
     <div className="exports">
+      {circle?.toggle ? (
+        <button type="button" aria-pressed={circle.view === 'circle'} onClick={circle.toggle}
+          title="Show the features by direction only, on the unit circle, with the class directions as spokes">
+          Unit circle
+        </button>
+      ) : null}
       <button type="button" onClick={exportJson} disabled={!snapshot || !labels}>Export embeddings</button>
       <button type="button" onClick={exportCsv} disabled={!snapshot || !labels} title="Export embeddings as CSV: index, label, predicted, x, y">CSV</button>
       <button type="button" onClick={saveImage} disabled={!snapshot} title="Save this plot as a PNG, with a caption">Save image</button>

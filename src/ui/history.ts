@@ -72,9 +72,12 @@ export class RunHistories {
     return h;
   }
 
-  /** Append a snapshot's metrics; returns its compactness (computed once here, NaN without labels). */
-  record(run: string, m: RunMetrics, points: Float32Array, labels: Uint8Array | null): number {
-    const tight = labels && labels.length * 2 <= points.length ? compactness(points, labels) : NaN;
+  /**
+   * Append a snapshot's metrics; returns its compactness (computed once here, NaN without labels): of
+   * x/‖x‖ when `angular` (state/runs.ts angularRun: cosine heads and the run they are compared with).
+   */
+  record(run: string, m: RunMetrics, points: Float32Array, labels: Uint8Array | null, angular = false): number {
+    const tight = labels && labels.length * 2 <= points.length ? compactness(points, labels, undefined, angular) : NaN;
     this.get(run).push(m, tight);
     return tight;
   }

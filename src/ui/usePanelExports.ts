@@ -1,7 +1,9 @@
 /**
  * Exports of every panel at once: "Save all panels" (one PNG), "Save figure" (PNG or SVG) and the
  * video recorder (Record → Stop downloads a WebM). Each panel's plot registers itself through
- * `scatterRef(run)`; the recorder's frames read the latest panels on every tick.
+ * `scatterRef(run)`; the recorder's frames read the latest panels on every tick. `snaps` are the
+ * snapshots the panels show (scrubbed back on the timeline: that step's), so every export is of what
+ * is on screen.
  */
 import { useCallback, useEffect, useRef, useState } from 'react';
 import type { RunMetrics } from '../worker/protocol';
@@ -58,14 +60,20 @@ export function usePanelExports(view: PanelsView, notify: (message: string) => v
     });
   }, []);
 
+  /** Stop the recording, if one runs, and download it. */
+  const stopRecording = useCallback(() => {
+    const r = recorder.current;
+    if (!r) return;
+    recorder.current = null;
+    setRecording(null);
+    const step = latestStep(latest.current.snaps);
+    r.stop().then((blob) => download(blob, `flock-step${step}.webm`), (e: Error) => notify(`The recording failed: ${e.message}.`));
+  }, [notify]);
+
   /** Record: the panels as they animate, into one WebM; Stop downloads it. */
   const toggleRecording = useCallback(() => {
-    const r = recorder.current;
-    if (r) {
-      recorder.current = null;
-      setRecording(null);
-      const step = latestStep(latest.current.snaps);
-      r.stop().then((blob) => download(blob, `flock-step${step}.webm`), (e: Error) => notify(`The recording failed: ${e.message}.`));
+    if (recorder.current) {
+      stopRecording();
       return;
     }
     try {
@@ -76,7 +84,7 @@ export function usePanelExports(view: PanelsView, notify: (message: string) => v
     } catch (e) {
       notify(`Recording could not start: ${why(e)}.`);
     }
-  }, [notify, panelImages]);
+  }, [notify, panelImages, stopRecording]);
 
   /** "Save all panels": one PNG of every panel, captioned with the shared parameters and the step. */
   const saveAllPanels = useCallback(() => {
@@ -105,7 +113,8 @@ export function usePanelExports(view: PanelsView, notify: (message: string) => v
       const panels = runs.flatMap(({ run, title }) => {
         const snap = snaps[run];
         const domain = scatters.current.get(run)?.current?.getDomain() ?? fitEmbedding(snap?.points ?? null, snap?.centers ?? null);
-        return snap && domain ? [{ title, points: snap.points, labels, centers: snap.centers, domain }] : [];
+        const view = scatters.current.get(run)?.current?.geometryView ?? 'plane';
+        return snap && domain ? [{ title, points: snap.points, labels, centers: snap.centers, domain, geometry: snap.geometry ?? null, view }] : [];
       });
       if (!panels.length) throw new Error('there is no plot to save yet');
       download(new Blob([figureSvg(panels, { caption, colors: CLASS_COLORS })], { type: 'image/svg+xml' }), name);
@@ -130,6 +139,6 @@ export function usePanelExports(view: PanelsView, notify: (message: string) => v
     scatterRef,
     /** The Record button's state; null where the browser cannot record. */
     recording: recordingSupported() ? { active, seconds: recording?.seconds ?? 0 } : null,
-    toggleRecording, saveAllPanels, saveFigure,
+    toggleRecording, stopRecording, saveAllPanels, saveFigure,
   };
 }

@@ -50,7 +50,7 @@ export async function answer(m: WorkerRequest, session: TrainingSession | null):
     case 'load': {
       if (!session || !slot) return refuse(m, 'no-run', 'Could not load the run: that run does not exist any more (the runs were reset). Nothing was changed.');
       try {
-        const opened = await openSave(m.files, session.model);
+        const opened = await openSave(m.files, session.model, slot.run.hyper.loss ?? 'center');
         session.restore(m.run, opened.resume);
         slot.lastGood = opened.resume;
         return { reply: { type: 'loaded', id: m.id, run: m.run, step: opened.resume.step, file: opened.file, lambda: opened.lambda }, transfer: [], changed: true };

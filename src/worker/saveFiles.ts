@@ -6,7 +6,8 @@
 import type * as tf from '@tensorflow/tfjs';
 import { SAVE_VERSION, SaveFileError, artifactsFromJson, decodeRun, encodeRun } from '../train/savefile';
 import { PRESETS, type ModelId } from '../train/presets';
-import type { Run } from '../train/trainer';
+import { lossParams, type Run } from '../train/trainer';
+import { LOSS_NAMES, type LossId } from '../train/losses/ids';
 import type { BatcherState } from '../data/batcher';
 import type { RunId, RunResume } from './protocol';
 
@@ -17,9 +18,11 @@ export interface SaveContext { id: RunId; model: ModelId; seed: number; batch: n
 export async function encodeSave(run: Run, c: SaveContext, name: string): Promise<{ json: string; weights: ArrayBuffer }> {
   const checkpoint = await run.checkpoint();
   const h = run.hyper;
+  const p = lossParams(h);
   const meta = {
     version: SAVE_VERSION, run: c.id, model: c.model, seed: c.seed, lambda: h.lambda, alpha: h.alpha,
     update: h.update, lr: h.lr, batch: c.batch, accuracy: c.accuracy,
+    loss: h.loss ?? 'center', s: p.s, m: p.m, delta: p.delta, ringLr: p.ringLr,
   };
   const { json, weights } = await encodeRun({ meta, checkpoint, cursor: c.cursor }, name);
   return { json: JSON.stringify(json), weights };
@@ -28,8 +31,12 @@ export async function encodeSave(run: Run, c: SaveContext, name: string): Promis
 /** A saved run read back: where it resumes, which file it came from, the λ it was saved with. */
 export interface OpenedSave { resume: RunResume; file: string; lambda: number }
 
-/** Reads a model.json + weights.bin pair, whatever the browser named the files, for a page training `model`. */
-export async function openSave(files: readonly File[], model: ModelId): Promise<OpenedSave> {
+/**
+ * Reads a model.json + weights.bin pair, whatever the browser named the files, for a panel training
+ * `model` with `loss`. A run of another model or another loss is refused (nothing changes): the weights
+ * of another loss mean another classifier (a cosine head has no bias) and another learned state.
+ */
+export async function openSave(files: readonly File[], model: ModelId, loss: LossId = 'center'): Promise<OpenedSave> {
   const jsonFile = files.find((f) => f.name.endsWith('.json'));
   const binFile = files.find((f) => f !== jsonFile);
   if (!jsonFile || !binFile || files.length !== 2) {
@@ -44,6 +51,10 @@ export async function openSave(files: readonly File[], model: ModelId): Promise<
   const saved = await decodeRun(await artifactsFromJson(manifest, await binFile.arrayBuffer()));
   if (saved.meta.model !== model) {
     throw new SaveFileError(`${jsonFile.name} holds a ${PRESETS[saved.meta.model].label} run, and this page trains ${PRESETS[model].label}; choose that model first`);
+  }
+  const saidLoss = saved.meta.loss ?? 'center';
+  if (saidLoss !== loss) {
+    throw new SaveFileError(`${jsonFile.name} is a run of ${LOSS_NAMES[saidLoss]}, and this panel trains ${loss === 'center' ? 'softmax only or center loss' : LOSS_NAMES[loss]}; load it into a panel of that loss`);
   }
   return { resume: { ...saved.checkpoint, cursor: saved.cursor }, file: jsonFile.name, lambda: saved.meta.lambda };
 }

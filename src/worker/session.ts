@@ -13,7 +13,7 @@ import type { RunHyper } from '../train/trainer';
 import type { Outbox } from './outbox';
 import { ProbeSchedule } from './probeSchedule';
 import type { ProbeSet } from './probeSet';
-import { activeRuns, resolvedBatch, resolvedLr, runSetup, type RunConfig, type RunId } from '../state/runs';
+import { activeRuns, resolvedBatch, resolvedLr, runLoss, type RunConfig, type RunId } from '../state/runs';
 import type { BackendName, Checkpoint, LiveKey, RunResume } from './protocol';
 
 /** Keep a checkpoint of every run (in the worker and mirrored to the UI) at most this often. */
@@ -53,11 +53,11 @@ export function batchFor(c: RunConfig, model: ModelId): number {
   return resolvedBatch(c, PRESETS[model]);
 }
 
-/** A run's hyper-parameters under config `c`: shared optimiser settings plus its own λ and update rule. */
+/** A run's hyper-parameters under config `c`: shared optimiser settings plus its own loss, λ, α, s, m, δ, lr_R and update rule. */
 export function hyperOf(id: RunId, c: RunConfig, model: ModelId): RunHyper {
   // The preset's lr warm-up applies to Adam (as in the PyTorch reference); the port's SGD settings have none.
   const warmupSteps = c.optimizer === 'adam' ? PRESETS[model].warmupSteps : 0;
-  return { optimizer: c.optimizer, lr: resolvedLr(c, PRESETS[model]), alpha: c.alpha, warmupSteps, ...runSetup(id, c) };
+  return { optimizer: c.optimizer, lr: resolvedLr(c, PRESETS[model]), warmupSteps, ...runLoss(id, c) };
 }
 
 /** What a session needs from the worker: the data, the loss kernels, the backend it runs on. */
@@ -138,12 +138,12 @@ export class TrainingSession {
     const chunk = PRESETS[this.model].stages.length ? 100 : 500; // probe digits per dispatch (fewer for the CNNs)
     const results = await Promise.all(this.ids.map(async (id) => {
       const run = this.slots.get(id)!.run;
-      const [p, centers] = await Promise.all([run.probe(probe.x, probe.labels, chunk, cancelled), run.centersData()]);
-      return { id, probe: p, centers };
+      const [p, { centers, ...geometry }] = await Promise.all([run.probe(probe.x, probe.labels, chunk, cancelled), run.geometry()]);
+      return { id, probe: p, centers, geometry };
     }));
     if (cancelled() || results.some((r) => !r.probe)) return;
     const numTensors = tf.memory().numTensors;
-    for (const { id, probe: p, centers } of results) {
+    for (const { id, probe: p, centers, geometry } of results) {
       const s = this.slots.get(id)!;
       const { points, predictions, accuracy } = p!;
       s.diverged = s.diverged || !points.every(Number.isFinite);
@@ -155,8 +155,8 @@ export class TrainingSession {
           lambda: s.run.hyper.lambda, alpha: s.run.hyper.alpha, accuracy,
           stepsPerSec: s.diverged ? 0 : this.schedule.rate(id, s.run.step, t0), diverged: s.diverged,
         },
-        points, centers, predictions, numTensors, probeEvery: this.schedule.probeEvery,
-      }, [points.buffer, centers.buffer, predictions.buffer]);
+        points, centers, predictions, numTensors, probeEvery: this.schedule.probeEvery, geometry,
+      }, [points.buffer, centers.buffer, predictions.buffer, geometry.classDirections.buffer]);
     }
     await after();
     this.schedule.probed(t0, performance.now() - t0, new Map(this.ids.map((id) => [id, this.slots.get(id)!.run.step])));

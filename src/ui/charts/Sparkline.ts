@@ -3,7 +3,8 @@
  * update() feeds it the entries of a step log it has not seen yet (a new `generation` clears it
  * and replays the log); each entry is appended once and never re-sent. Past `maxPoints` the chart
  * keeps every other point and from then on samples new points at that stride (the newest point is
- * always shown, as a "tail"). All redraws are coalesced into one requestAnimationFrame.
+ * always shown, as a "tail"). A cursor (the timeline's displayed step) draws a vertical line there and
+ * reads the values out at that step. All redraws are coalesced into one requestAnimationFrame.
  *
  * The SVG uses a fixed viewBox stretched to the box (preserveAspectRatio="none", strokes with
  * vector-effect: non-scaling-stroke), so the chart needs no measuring and no resize handling.
@@ -28,6 +29,8 @@ export interface SparklineProps<E extends { step: number }> {
   rev: number;
   /** Shared x domain [0, xMax] (the max step seen across panels). */
   xMax: number;
+  /** The step the page shows, marked with a line (its values are read out); null or absent: live. */
+  cursor?: number | null;
 }
 
 export interface SparklineOptions {
@@ -57,6 +60,7 @@ export class Sparkline<E extends { step: number }> {
   private readonly maxEl: HTMLSpanElement;
   private readonly minEl: HTMLSpanElement;
   private readonly svg: SVGSVGElement;
+  private readonly cursorEl: SVGLineElement;
 
   // data: kept points (stride-sampled) plus the newest point when it was not kept
   private xs: number[] = [];
@@ -65,6 +69,7 @@ export class Sparkline<E extends { step: number }> {
   private stride = 1;
   private seen = 0;
   private xMax = 0;
+  private cursor: number | null = null;
 
   /** How far into which generation of the log update() has read. */
   private synced = { gen: -1, len: 0 };
@@ -112,6 +117,11 @@ export class Sparkline<E extends { step: number }> {
       this.svg.appendChild(p);
       this.paths.push(p);
     });
+    this.cursorEl = doc.createElementNS(SVG_NS, 'line');
+    this.cursorEl.setAttribute('class', 'spark-cursor');
+    this.cursorEl.setAttribute('y1', '0');
+    this.cursorEl.setAttribute('y2', String(H));
+    this.svg.appendChild(this.cursorEl);
     box.appendChild(this.svg);
     this.maxEl = doc.createElement('span');
     this.maxEl.className = 'spark-max';
@@ -134,6 +144,14 @@ export class Sparkline<E extends { step: number }> {
     for (let i = this.synced.len; i < entries.length; i++) this.append(entries[i].step, this.pick(entries[i]));
     this.synced.len = entries.length;
     this.setXMax(p.xMax);
+    this.setCursor(p.cursor ?? null);
+  }
+
+  /** Mark `step` (null: no cursor, the values are the latest). */
+  setCursor(step: number | null): void {
+    if (this.destroyed || step === this.cursor) return;
+    this.cursor = step;
+    this.schedule();
   }
 
   /** Add the values (one per series) at `step`. */
@@ -219,11 +237,19 @@ export class Sparkline<E extends { step: number }> {
       this.paths[s].setAttribute('d', n === 1 && Number.isFinite(a[0]) ? `M${x(xs[0])},${y(a[0])}h0.01` : gen(idx) ?? '');
     });
 
-    ys.forEach((a, s) => { this.values[s].textContent = n && Number.isFinite(a[n - 1]) ? format(a[n - 1]) : '–'; });
+    // Read out the latest values, or with a cursor the last ones at or before it.
+    let at = n - 1;
+    if (this.cursor !== null) while (at >= 0 && xs[at] > this.cursor) at--;
+    ys.forEach((a, s) => { this.values[s].textContent = at >= 0 && Number.isFinite(a[at]) ? format(a[at]) : '–'; });
+    const cx = this.cursor === null ? null : String(x(this.cursor));
+    this.cursorEl.style.display = cx === null ? 'none' : '';
+    if (cx !== null) { this.cursorEl.setAttribute('x1', cx); this.cursorEl.setAttribute('x2', cx); }
     const fixed = Array.isArray(this.opts.y);
     this.maxEl.textContent = n && (fixed || lo <= hi) ? format(dom[1]) : '';
     this.minEl.textContent = n && (fixed || lo <= hi) ? format(dom[0]) : '';
     this.root.dataset.count = String(n);
     this.root.dataset.xMax = String(x.domain()[1]);
+    if (this.cursor === null) delete this.root.dataset.cursor;
+    else this.root.dataset.cursor = String(this.cursor);
   }
 }

@@ -14,16 +14,18 @@ export interface SparklineViewProps<E extends { step: number } = HistoryEntry> e
   pick: (e: E) => readonly number[];
   /** Shared x domain [0, xMax] (the max step seen across panels). */
   xMax: number;
+  /** The step the page shows (the timeline's cursor); null: live. */
+  cursor?: number | null;
   testId?: string;
 }
 
 export function SparklineView<E extends { step: number } = HistoryEntry>(props: SparklineViewProps<E>) {
-  const { history, rev, xMax, pick, testId, ...opts } = props;
+  const { history, rev, xMax, cursor = null, pick, testId, ...opts } = props;
   return (
     <ImperativeView
       className="spark-view"
       testId={testId}
-      props={{ history, rev, xMax }}
+      props={{ history, rev, xMax, cursor }}
       create={(el) => new Sparkline(el, opts, pick)}
     />
   );

@@ -1,14 +1,17 @@
 /**
  * "Save figure" as SVG: the panels in one row of equal square plots, the way the paper's figure
  * shows them, with vector points (one compact path per class: a zero-length segment with a round
- * cap per point), the class centers as circles, light axes, one legend and one caption. Points,
- * centers and ticks come from the screen's layers and tick rule. Pure: data in, SVG text out.
+ * cap per point), the class centers as circles, the loss geometry (spokes, margin wedges, the ring
+ * radius, the unit circle of the circle view), light axes, one legend and one caption. Points,
+ * centers, geometry and ticks come from the screen's layers and tick rule. Pure: data in, SVG text out.
  */
 import { matchAspect, type Domain } from '../scatter/geometry';
 import { plotTicks } from '../scatter/axes';
 import { centerMarks, type CenterMark } from '../scatter/centerLayer';
 import { groupByClass, layoutPoints, UNLABELED, type DotSink, type Mapping } from '../scatter/pointLayer';
-import { CENTER, LIGHT_THEME, type PlotTheme } from '../scatter/style';
+import { CENTER, GEOMETRY, LIGHT_THEME, type PlotTheme } from '../scatter/style';
+import { geometryMarks, type GeometryMarks, type LossGeometry } from '../scatter/geometryLayer';
+import { viewLayers, type GeometryView } from '../scatter/circleView';
 import { mappingOf, scalesOf } from '../scatter/viewport';
 
 export interface FigurePanel {
@@ -21,6 +24,10 @@ export interface FigurePanel {
   domain: Domain;
   /** Class shown opaque with the others faded, as on screen (default none). */
   highlight?: number | null;
+  /** The run's loss geometry (spokes, margin wedges, ring radius), or none. */
+  geometry?: LossGeometry | null;
+  /** The panel's view: the feature plane (default) or the unit circle (points and centers as the screen shows them). */
+  view?: GeometryView;
 }
 
 export interface FigureOptions {
@@ -78,7 +85,38 @@ function centerSvg(m: CenterMark): string {
     `<text x="${(m.x + CENTER.labelDx).toFixed(1)}" y="${(m.y + CENTER.labelDy).toFixed(1)}" font-size="${CENTER.fontSize}" font-weight="${CENTER.fontWeight}" stroke="${THEME.bg}" stroke-width="${CENTER.labelEdge}" paint-order="stroke">${m.k}</text></g>`;
 }
 
-function panelSvg(p: FigurePanel, k: number, left: number, size: number, o: Required<FigureOptions>): string {
+/** The geometry layer as SVG, in the canvas painter's order and style (drawGeometry). */
+function geometrySvg(marks: GeometryMarks | null): string {
+  if (!marks) return '';
+  const { cx, cy } = marks;
+  const f = (v: number) => v.toFixed(1);
+  const out: string[] = ['<g class="geometry">'];
+  for (const w of marks.wedges) {
+    const x0 = cx + w.r * Math.cos(w.start), y0 = cy + w.r * Math.sin(w.start);
+    const x1 = cx + w.r * Math.cos(w.end), y1 = cy + w.r * Math.sin(w.end);
+    const large = w.end - w.start > Math.PI ? 1 : 0;
+    out.push(`<path class="margin-wedge" data-between="${w.between.join(',')}" d="M${f(cx)} ${f(cy)}L${f(x0)} ${f(y0)}A${f(w.r)} ${f(w.r)} 0 ${large} 1 ${f(x1)} ${f(y1)}Z" fill="${THEME.muted}" fill-opacity="${GEOMETRY.wedgeOpacity}" stroke="none"/>`);
+  }
+  if (marks.unitCircle != null) {
+    out.push(`<circle class="unit-circle" cx="${f(cx)}" cy="${f(cy)}" r="${f(marks.unitCircle)}" fill="none" stroke="${THEME.muted}" stroke-width="${GEOMETRY.unitWidth}" stroke-dasharray="${GEOMETRY.unitDash.join(' ')}"/>`);
+  }
+  if (marks.ring) {
+    out.push(`<circle class="ring-radius" cx="${f(cx)}" cy="${f(cy)}" r="${f(marks.ring.r)}" fill="none" stroke="${THEME.fg}" stroke-width="${GEOMETRY.ringWidth}" stroke-dasharray="${GEOMETRY.ringDash.join(' ')}"/>`);
+  }
+  for (const s of marks.spokes) {
+    const faded = s.faded ? ` stroke-opacity="${GEOMETRY.fadedOpacity}"` : '';
+    out.push(`<line class="spoke" data-class="${s.k}" x1="${f(cx)}" y1="${f(cy)}" x2="${f(s.x)}" y2="${f(s.y)}" stroke="${s.color}" stroke-width="${GEOMETRY.spokeWidth}" stroke-linecap="round"${faded}/>`);
+  }
+  if (marks.ring) {
+    out.push(`<text class="ring-label" x="${f(marks.ring.x)}" y="${f(marks.ring.y)}" font-size="${GEOMETRY.fontSize}" font-weight="${GEOMETRY.fontWeight}" fill="${THEME.fg}" stroke="${THEME.bg}" stroke-width="${GEOMETRY.labelEdge}" paint-order="stroke">${escapeXml(marks.ring.label)}</text>`);
+  }
+  out.push('</g>');
+  return out.join('');
+}
+
+function panelSvg(panel: FigurePanel, k: number, left: number, size: number, o: Required<FigureOptions>): string {
+  const view = panel.view ?? 'plane';
+  const p: FigurePanel = { ...panel, ...viewLayers(view, panel.points, panel.centers, panel.geometry ?? null) };
   const scales = scalesOf(matchAspect(p.domain, size, size), size, size);
   const { x, y } = scales;
   const out: string[] = [`<g class="figure-panel" transform="translate(${left + M.left},${M.top})">`];
@@ -94,6 +132,7 @@ function panelSvg(p: FigurePanel, k: number, left: number, size: number, o: Requ
   }
   out.push(`<g clip-path="url(#figure-clip-${k})">`);
   const map = mappingOf(scales);
+  out.push(geometrySvg(geometryMarks(p.geometry ?? null, view, p.highlight ?? null, o.colors, map, size, size)));
   out.push(...pointPaths(p, map, o.colors));
   for (const m of centerMarks(p.centers, p.highlight ?? null, o.colors, map, size, size)) out.push(centerSvg(m));
   out.push('</g></g>');

@@ -2,11 +2,12 @@
  * Imperative 2-D embedding scatter plot (the embedding-atlas pattern: construct → update(props)
  * → destroy). A facade over small parts: the Viewport (fit, zoom, resize; no DOM), the point and
  * center layers (shared with the image exports), PointerInput, Legend, PointTween and the
- * tooltip. D3 owns the scales, axes and zoom; points are drawn on a <canvas>, centers, axes and
- * grid in SVG, the legend in HTML.
+ * tooltip. D3 owns the scales, axes and zoom; the loss geometry and the points are drawn on a
+ * <canvas>, centers, axes and grid in SVG, the legend in HTML. In the circle view (circleView.ts)
+ * the points go through `viewLayers` first and the domain is fixed.
  *
- * Layers inside the plot box, bottom to top: grid SVG · points canvas · front SVG (axes, zoom
- * capture rect, class centers). Every redraw goes through one requestAnimationFrame
+ * Layers inside the plot box, bottom to top: grid SVG · canvas (geometry layer, then points) ·
+ * front SVG (axes, zoom capture rect, class centers). Every redraw goes through one requestAnimationFrame
  * (`scheduleDraw`); `update()` only records state.
  */
 import { now as d3now, select, timer, type Timer } from 'd3';
@@ -14,6 +15,8 @@ import { fitEmbedding, type Domain } from './geometry';
 import type { ScatterOptions, ScatterProps, ScatterTestApi } from './props';
 import { AxesSvg } from './axes';
 import { centerMarks, CenterSvg } from './centerLayer';
+import { circleDomain, viewLayers, type GeometryView } from './circleView';
+import { drawGeometry, geometryMarks, type GeometryMarks, type LossGeometry } from './geometryLayer';
 import { PointIndex } from './hitTest';
 import { Legend } from './legend';
 import { PointerInput } from './pointer';
@@ -68,6 +71,13 @@ export class Scatter {
   private images: Uint8Array | null = null;
   private hover: { index: number; pinned: boolean } | null = null;
   private ownFit: Domain | null = null;
+  /** The points and centers as given (the tweens hold them as the view draws them). */
+  private rawPoints: Float32Array | null = null;
+  private rawCenters: Float32Array | null = null;
+  private geometry: LossGeometry | null = null;
+  private view: GeometryView = 'plane';
+  private readonly circleFit = circleDomain();
+  private geometryDrawn: GeometryMarks | null = null;
   private extDomain: Domain | null = null;
   private drawn = 0;
 
@@ -121,6 +131,10 @@ export class Scatter {
       },
       getDomain: () => this.getDomain(),
       pointsDrawn: () => this.drawn,
+      geometryDrawn: () => {
+        const g = this.geometryDrawn;
+        return { view: this.view, spokes: g?.spokes.length ?? 0, wedges: g?.wedges.length ?? 0, unitCircle: g?.unitCircle != null, ring: g?.ring?.label ?? null };
+      },
     } : null;
   }
 
@@ -153,18 +167,30 @@ export class Scatter {
       this.highlight = validClass(p.highlight);
     }
     this.marker = p.marker ?? null;
+    const geometry = p.geometry ?? null;
+    const lossChanged = geometry?.loss !== this.geometry?.loss;
+    this.geometry = geometry;
 
     let dataChanged = false;
-    if (p.points !== this.points.target) {
-      this.points.set(p.points, now);
-      dataChanged = true;
+    const view = p.geometryView ?? 'plane';
+    const viewChanged = view !== this.view;
+    if (lossChanged || view !== this.view || p.points !== this.rawPoints || p.centers !== this.rawCenters) {
+      this.view = view;
+      this.rawPoints = p.points;
+      this.rawCenters = p.centers;
+      const shown = viewLayers(view, p.points, p.centers, geometry);
+      if (shown.points !== this.points.target) {
+        this.points.set(shown.points, now);
+        dataChanged = true;
+      }
+      if (shown.centers !== this.centers.target) {
+        this.centers.set(shown.centers, now);
+        dataChanged = true;
+      }
     }
-    if (p.centers !== this.centers.target) {
-      this.centers.set(p.centers, now);
-      dataChanged = true;
-    }
-    const ext = p.domain ?? null;
-    const modeChange = (ext == null) !== (this.extDomain == null);
+    const ext = view === 'circle' ? this.circleFit : p.domain ?? null;
+    // Shared ↔ own fit, or plane ↔ circle: refit at once.
+    const modeChange = (ext == null) !== (this.extDomain == null) || viewChanged;
     const extChanged = ext !== this.extDomain;
     this.extDomain = ext;
     if (dataChanged) {
@@ -201,6 +227,9 @@ export class Scatter {
     this.hover = null;
     this.points.set(null, 0);
     this.centers.set(null, 0);
+    this.rawPoints = null;
+    this.rawCenters = null;
+    this.geometry = null;
     this.labels = null;
     this.groups = null;
     this.centerSvg.clear();
@@ -210,6 +239,11 @@ export class Scatter {
   /** Back to the auto-fitted view (what double-click and the 0 key do). */
   resetZoom(): void {
     if (!this.destroyed) this.zoom.reset();
+  }
+
+  /** The view drawn now: the feature plane or the unit circle. */
+  get geometryView(): GeometryView {
+    return this.view;
   }
 
   /** The visible data domain right now (auto-fit, transition and zoom included). */
@@ -230,6 +264,8 @@ export class Scatter {
       centers: animated ? this.centers.valueAt(now) : this.centers.target,
       colors: this.colors,
       highlight: this.highlight,
+      geometry: this.geometry,
+      view: this.view,
       theme: readTheme(this.dom.root),
       caption,
       scale,
@@ -355,8 +391,15 @@ export class Scatter {
       ctx.clearRect(0, 0, dom.canvas.width, dom.canvas.height);
     }
     this.drawn = 0;
-    if (ctx && pts && vp.hasSize) {
+    this.geometryDrawn = null;
+    if (ctx && vp.hasSize) {
       ctx.setTransform(dpr, 0, 0, dpr, 0, 0);
+      // -- the loss geometry, under the points
+      const marks = geometryMarks(this.geometry, this.view, this.highlight, this.colors, map, w, h);
+      if (marks) drawGeometry(ctx, marks, readTheme(dom.root));
+      this.geometryDrawn = marks;
+    }
+    if (ctx && pts && vp.hasSize) {
       const n = pts.length >> 1;
       if (!this.groups || this.groups.order.length !== n) this.groups = groupByClass(this.labels, n);
       const groups = this.groups;

@@ -1,5 +1,7 @@
 /** The scatter's props (update), construction options and the e2e specs' view of it. */
 import type { Domain } from './geometry';
+import type { GeometryView } from './circleView';
+import type { LossGeometry } from './geometryLayer';
 
 export interface ScatterProps {
   /** [N] probe labels (class per point), or null when not known yet. */
@@ -21,6 +23,13 @@ export interface ScatterProps {
    * Switching between shared and own refits at once and drops any zoom.
    */
   domain?: Domain | null;
+  /** The run's loss geometry: spokes and margin wedges (cosine heads), the ring radius R; null = none. */
+  geometry?: LossGeometry | null;
+  /**
+   * 'plane' (default): the features as they are. 'circle': the points on the unit circle (by
+   * direction; see circleView.ts), no centers, a fixed [-1.3, 1.3]² domain (`domain` is ignored).
+   */
+  geometryView?: GeometryView;
   /** A marked point (the digit drawn on the pad), drawn as a star over everything; null = none. */
   marker?: readonly [number, number] | null;
   /** Title (above the plot when shown, and always in the aria-label). */
@@ -55,4 +64,6 @@ export interface ScatterTestApi {
   getDomain(): Domain;
   /** Number of finite points drawn in the last frame. */
   pointsDrawn(): number;
+  /** What the geometry layer drew in the last frame. */
+  geometryDrawn(): { view: GeometryView; spokes: number; wedges: number; unitCircle: boolean; ring: string | null };
 }

@@ -7,6 +7,8 @@
 import type { Domain } from './geometry';
 import { plotTicks } from './axes';
 import { centerMarks, drawCenters } from './centerLayer';
+import type { GeometryView } from './circleView';
+import { drawGeometry, geometryMarks, type LossGeometry } from './geometryLayer';
 import { drawPoints, groupByClass, INTERLEAVE } from './pointLayer';
 import { FONT, type PlotTheme } from './style';
 import { mappingOf, scalesOf } from './viewport';
@@ -21,6 +23,9 @@ export interface PlotImage {
   centers: Float32Array | null;
   colors: readonly string[];
   highlight: number | null;
+  /** The run's loss geometry and the panel's view (points are passed as that view draws them). */
+  geometry?: LossGeometry | null;
+  view?: GeometryView;
   theme: PlotTheme;
   caption: string;
   /** Pixel ratio of the image (default 2). */
@@ -80,12 +85,13 @@ export function drawPlotImage(ctx: CanvasRenderingContext2D, p: PlotImage): void
   ctx.textBaseline = 'middle';
   for (const t of ticks.y.values) ctx.fillText(ticks.y.format(t), -4, y(t));
 
-  // Points and centers, clipped to the plot area
+  // Geometry, points and centers, clipped to the plot area
   ctx.save();
   ctx.beginPath();
   ctx.rect(0, 0, p.width, p.height);
   ctx.clip();
   const map = mappingOf(scales);
+  drawGeometry(ctx, geometryMarks(p.geometry ?? null, p.view ?? 'plane', p.highlight, p.colors, map, p.width, p.height), p.theme);
   if (p.points) {
     const groups = groupByClass(p.labels, p.points.length >> 1);
     drawPoints(ctx, { points: p.points, groups, colors: p.colors, fg: p.theme.fg, highlight: p.highlight, map, chunks: INTERLEAVE });

@@ -47,6 +47,31 @@ export const CENTER = {
   fadedOpacity: 0.25,
 } as const;
 
+/**
+ * The loss geometry (geometryLayer.ts): class-direction spokes, margin wedges, the ring radius R
+ * and the unit circle of the circle view.
+ */
+export const GEOMETRY = {
+  spokeWidth: 1.5,
+  /** Opacity of the other spokes while a class is highlighted. */
+  fadedOpacity: 0.25,
+  /** Fill opacity of a margin wedge (in the muted colour). */
+  wedgeOpacity: 0.16,
+  /** Ring loss's circle of radius R (foreground colour, dashed), and its label. */
+  ringWidth: 1.5,
+  ringDash: [6, 4] as readonly number[],
+  labelDx: 4,
+  labelDy: -4,
+  labelEdge: 3,
+  fontSize: 11,
+  fontWeight: 600,
+  /** The unit circle of the circle view (muted colour, dotted). */
+  unitWidth: 1,
+  unitDash: [2, 3] as readonly number[],
+  /** Length of a spoke (and radius of a wedge) in the circle view, in data units. */
+  circleSpoke: 1.22,
+} as const;
+
 export const FONT = 'system-ui, -apple-system, "Segoe UI", Roboto, sans-serif';
 
 /** Colours a drawing needs (the resolved --scatter-* custom properties on screen). */

@@ -2,16 +2,18 @@
  * The worker's lifecycle in one hook: spawning it (training or replaying), sessions and resets,
  * fault recovery (respawn from the last checkpoint, a hang watchdog, a budget of faults a minute),
  * and the session state the page draws, reduced from the worker's streams. Requests (save, load,
- * rollback) are promises; the runs' metric histories are fed here from the snapshot stream.
+ * rollback) are promises; the runs' metric histories and the timeline (every snapshot, for scrubbing
+ * back) are fed here from the snapshot stream.
  */
 import { useCallback, useEffect, useMemo, useReducer, useRef, useState } from 'react';
 import { RequestRefused, TrainerClient, spawnWorker, type StreamMessage } from '../../worker/client';
 import type { Checkpoint } from '../../worker/protocol';
 import type { BackendName } from '../../state/table';
-import type { RunConfig } from '../../state/runs';
+import { angularRun, type RunConfig } from '../../state/runs';
 import { AUTO_PRESET } from '../../train/presets';
 import { RunHistories } from '../history';
 import { ContrastLog } from '../contrastLog';
+import { Timeline } from '../timeline/store';
 import { downloadSavedRun } from '../exports';
 import { exposeWorkerDebug } from '../testHooks';
 import { initialTrainerState, trainerReducer } from './reducer';
@@ -34,6 +36,7 @@ export function useTrainer({ config, backend, replay, initialNotices }: TrainerO
   // Metric history per run (charts) and the softmax vs center-loss contrast; cleared with every session.
   const [histories] = useState(() => new RunHistories());
   const [contrastLog] = useState(() => new ContrastLog());
+  const [timeline] = useState(() => new Timeline());
   const client = useRef<TrainerClient | null>(null);
   /** Bumped by every reset: the worker tags its messages with it, and older ones are dropped. */
   const session = useRef(0);
@@ -101,9 +104,14 @@ export function useTrainer({ config, backend, replay, initialNotices }: TrainerO
           if (drawn.current && !m.replay) c.send({ type: 'embed', ...drawn.current }); // a respawned worker
           return;
         case 'snapshot': {
-          const compactness = histories.record(m.run, m.metrics, m.points, labels);
+          const compactness = histories.record(m.run, m.metrics, m.points, labels, angularRun(m.run, start.current.config));
           if (m.run === 'softmax' || m.run === 'center') {
             contrastLog.record(m.run, m.metrics.step, { accuracy: m.metrics.accuracy, compactness }, performance.now());
+          }
+          // A recording has its own frame controls: only live training keeps a timeline.
+          if (!replay) {
+            const { type: _t, session: _s, run, ...snap } = m;
+            timeline.append(run, { ...snap, compactness });
           }
           dispatch({ ...m, compactness });
           return;
@@ -133,7 +141,7 @@ export function useTrainer({ config, backend, replay, initialNotices }: TrainerO
       c.terminate();
       client.current = null;
     };
-  }, [attempt, replay, histories, contrastLog]);
+  }, [attempt, replay, histories, contrastLog, timeline]);
 
   const send = useCallback((m: Parameters<TrainerClient['send']>[0]) => client.current?.send(m), []);
   const request = useCallback<Request>(
@@ -150,9 +158,10 @@ export function useTrainer({ config, backend, replay, initialNotices }: TrainerO
     wantTraining.current = false;
     histories.clear();
     contrastLog.clear();
+    timeline.clear();
     client.current?.dropPending('reset');
     dispatch({ type: 'new-session', dropReady });
-  }, [histories, contrastLog]);
+  }, [histories, contrastLog, timeline]);
 
   /** Rebuild the runs with `config` (a restart parameter changed, or Reset). */
   const reset = useCallback((next: RunConfig) => {
@@ -194,5 +203,5 @@ export function useTrainer({ config, backend, replay, initialNotices }: TrainerO
 
   const runs = useMemo(() => runRequests(request, notify, () => start.current.config, downloadSavedRun), [request, notify]);
 
-  return { ...state, histories, contrastLog, send, request, notify, dismissNotices, reset, switchWorker, train, drawDigit, retry, cancel, runs };
+  return { ...state, histories, contrastLog, timeline, send, request, notify, dismissNotices, reset, switchWorker, train, drawDigit, retry, cancel, runs };
 }
