@@ -5,13 +5,15 @@
  * marker latency while training: from the last pointer event to the panels' text.
  */
 import type { Locator, Page } from '@playwright/test';
-import { readFile } from 'node:fs/promises';
+import { copyFile, readFile } from 'node:fs/promises';
+import { resolve } from 'node:path';
 import { test, expect, sharePage } from '../testkit/fixtures';
 import { webgpu } from '../testkit/browser.mjs';
 import { openApp, pause, stepsOf, train } from '../testkit/app';
 import { mnistTestSet, traceDigit, type Pt } from '../testkit/traceDigit';
 import { mnistDigit } from '../src/ui/draw/mnistDigit';
 
+const ARTIFACTS = resolve(import.meta.dirname, 'artifacts');
 const RUNS = [{ run: 'softmax', title: 'Softmax only' }, { run: 'center', title: 'Softmax + center loss' }] as const;
 const TRAIN_STEPS = 300;
 /**
@@ -100,6 +102,10 @@ test.describe.serial('Draw a digit', () => {
         console.log(`${run} · digit ${k}: ${d.text.replace(/\s+/g, ' ')} · class means nearer than ${k}'s: ${closerMeans} · centers nearer: ${closerCenters}`);
         expect(closerMeans, `${run}: class means nearer than class ${k}'s`).toBeLessThanOrEqual(2);
         expect(closerCenters, `${run}: centers nearer than class ${k}'s`).toBeLessThanOrEqual(2);
+      }
+      if (k === DIGITS.at(-1)!.k) { // README's draw-pad screenshot: the last digit, marked in both panels
+        await page.screenshot({ path: resolve(ARTIFACTS, 'flock-draw-1440.png') });
+        if (process.env.UPDATE_SCREENSHOT) await copyFile(resolve(ARTIFACTS, 'flock-draw-1440.png'), resolve(import.meta.dirname, '../docs/draw.png'));
       }
       await page.getByRole('button', { name: 'Clear drawing' }).click();
       for (const { title } of RUNS) await expect(region(page, title)).not.toContainText('your digit');

@@ -71,6 +71,15 @@ test.describe.serial('a recorded run on a software GPU', () => {
     await page.waitForTimeout(1500); // let the last transition settle
     await page.screenshot({ path: resolve(ARTIFACTS, 'flock-replay-1440.png') });
     if (process.env.UPDATE_SCREENSHOT) await copyFile(resolve(ARTIFACTS, 'flock-replay-1440.png'), resolve(import.meta.dirname, '../docs/screenshot.png'));
+    // The same step in the figure view (README's figure screenshot), then back.
+    const figure = page.getByRole('button', { name: 'Figure view' });
+    await figure.click();
+    await expect(figure).toHaveAttribute('aria-pressed', 'true');
+    await page.waitForTimeout(1500);
+    await page.screenshot({ path: resolve(ARTIFACTS, 'flock-replay-figure-1440.png') });
+    if (process.env.UPDATE_SCREENSHOT) await copyFile(resolve(ARTIFACTS, 'flock-replay-figure-1440.png'), resolve(import.meta.dirname, '../docs/figure.png'));
+    await figure.click();
+    await expect(figure).toHaveAttribute('aria-pressed', 'false');
   });
 
   test("exported embeddings are the recording's; Back to step 0 and Train live instead work", async ({ page, pageErrors: errors }) => {

@@ -11,8 +11,8 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync, existsSync } 
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
-/** Strings only test-only code contains: the e2e globals, the worker's test hooks, the axes' test attributes, the harness pages. */
-const MARKS = ['__flockScatter', '__flockDebug', 'test hook', 'data-x-domain', 'data-y-domain', 'harness'];
+/** Strings only test-only code contains: the e2e globals, the worker's test hooks, the axes' test attributes (data-x-domain, set as dataset.xDomain), the harness pages. */
+const MARKS = ['__flockScatter', '__flockDebug', 'test hook', 'xDomain', 'yDomain', 'harness'];
 
 function filesUnder(dir) {
   return readdirSync(dir).flatMap((name) => {

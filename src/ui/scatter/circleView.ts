@@ -9,10 +9,9 @@
  * Pure: no DOM.
  */
 import type { Domain } from './geometry';
-import type { LossGeometry } from './geometryLayer';
+import type { GeometryView, LossGeometry } from './geometryLayer';
 
-/** Which picture a panel draws: the raw feature plane, or the unit-circle (angle only) view. */
-export type GeometryView = 'plane' | 'circle';
+export type { GeometryView };
 
 /** Half-width of the band around the unit circle the points are spread over (by norm rank). */
 export const CIRCLE_BAND = 0.06;

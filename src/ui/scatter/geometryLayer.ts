@@ -26,9 +26,11 @@
  * from GEOMETRY (style.ts). No DOM.
  */
 import { isCosineHead, type LossId } from '../../train/losses/ids';
-import type { GeometryView } from './circleView';
 import type { Mapping } from './pointLayer';
 import { FONT, GEOMETRY, type PlotTheme } from './style';
+
+/** Which picture a panel draws: the raw feature plane, or the unit-circle (angle only) view. */
+export type GeometryView = 'plane' | 'circle';
 
 /** What the geometry layer reads of a run's loss (the snapshot's `geometry`). */
 export interface LossGeometry {
