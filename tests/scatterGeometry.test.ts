@@ -15,17 +15,8 @@ import { Viewport } from '../src/ui/scatter/viewport';
 import { figureSvg } from '../src/ui/figure/figureSvg';
 import type { Domain } from '../src/ui/scatter/geometry';
 import type { LossId } from '../src/train/losses/ids';
+import { recorder } from './canvasRecorder';
 
-type Call = [string, ...unknown[]];
-
-function recorder(): { ctx: CanvasRenderingContext2D; calls: Call[] } {
-  const calls: Call[] = [];
-  const ctx = new Proxy({} as Record<string, unknown>, {
-    get: (_t, k) => (...args: unknown[]) => { calls.push([String(k), ...args]); },
-    set: (_t, k, v) => { calls.push([`${String(k)}=`, v]); return true; },
-  });
-  return { ctx: ctx as unknown as CanvasRenderingContext2D, calls };
-}
 
 const TAU = 2 * Math.PI;
 const deg = (d: number) => (d * Math.PI) / 180;

@@ -8,18 +8,8 @@ import { scalesOf, Viewport } from '../src/ui/scatter/viewport';
 import { figureSvg } from '../src/ui/figure/figureSvg';
 import type { Domain } from '../src/ui/scatter/geometry';
 import { shallowEqual } from '../src/ui/ImperativeView';
+import { recorder, type Call } from './canvasRecorder';
 
-type Call = [string, ...unknown[]];
-
-/** A fake 2-D context that records every method call and property write, in order. */
-function recorder(): { ctx: CanvasRenderingContext2D; calls: Call[] } {
-  const calls: Call[] = [];
-  const ctx = new Proxy({} as Record<string, unknown>, {
-    get: (_t, k) => (...args: unknown[]) => { calls.push([String(k), ...args]); },
-    set: (_t, k, v) => { calls.push([`${String(k)}=`, v]); return true; },
-  });
-  return { ctx: ctx as unknown as CanvasRenderingContext2D, calls };
-}
 
 /** n points on a spiral, labels 0..9 in turn, a few unlabeled and a few NaN. */
 function data(n: number) {

@@ -32,6 +32,7 @@ import numpy as np
 import torch
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from golden_io import write_cases  # noqa: E402
 import losses as L  # noqa: E402
 
 ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
@@ -189,12 +190,7 @@ def main(argv=None) -> int:
                         sys.exit(f"losses_golden.py: {a.out}: {c['name']} {loss} {key} differs from a fresh computation")
         print(f"losses_golden.py: {os.path.relpath(a.out, ROOT)} matches ({len(data['cases'])} cases)", file=sys.stderr)
         return 0
-    os.makedirs(os.path.dirname(a.out), exist_ok=True)
-    with open(a.out, "w") as f:
-        f.write('{"description": ' + json.dumps(data["description"]) + ',\n "generator": '
-                + json.dumps(data["generator"]) + ',\n "cases": [\n  '
-                + ',\n  '.join(json.dumps(c, separators=(",", ":")) for c in data["cases"]) + '\n ]\n}\n')
-    print(f"losses_golden.py: wrote {os.path.relpath(a.out, ROOT)} ({len(data['cases'])} cases)", file=sys.stderr)
+    write_cases(a.out, data, "losses_golden.py", ROOT)
     return 0
 
 
