@@ -17,14 +17,14 @@ import { fileURLToPath } from 'node:url';
 import { browserPathOrExit } from '../scripts/find-browser.mjs';
 import { launchChromium } from '../testkit/browser.mjs';
 import { serveStatic } from '../testkit/serve.mjs';
+import { CONV_PAGE, alternatedStepCalls, openConvHarness, runConvCalls } from './convSteps.mjs';
 
 const repo = resolve(fileURLToPath(import.meta.url), '../..');
 const args = process.argv.slice(2);
 const opt = (name, dflt) => { const i = args.indexOf(name); if (i < 0) return dflt; const v = args[i + 1]; args.splice(i, 2); return v; };
 const root = resolve(opt('--dist', resolve(repo, 'dist-e2e')));
 const jsonOut = opt('--json', null);
-const page = 'e2e/harness/conv.html';
-if (!existsSync(resolve(root, page))) { console.error(`${resolve(root, page)} missing: npx vite build --mode e2e`); process.exit(1); }
+if (!existsSync(resolve(root, CONV_PAGE))) { console.error(`${resolve(root, CONV_PAGE)} missing: npx vite build --mode e2e`); process.exit(1); }
 const parse = (c) => {
   const i = c.indexOf(':');
   const m = i < 0 ? c : c.slice(0, i);
@@ -36,7 +36,7 @@ let calls = args.map(parse);
 if (!calls.length) {
   calls = [];
   for (const k of ['tfjs', 'flock']) calls.push(['profile', ['conv', 64, k]], ['profile', ['small', 32, k]]);
-  for (let i = 0; i < 3; i++) for (const k of ['tfjs', 'flock']) calls.push(['time', ['conv', 64, k, 3]], ['time', ['small', 32, k, 3]]);
+  calls.push(...alternatedStepCalls([{ model: 'conv', batch: 64 }, { model: 'small', batch: 32 }], 3, 3));
 }
 
 const server = await serveStatic(root, '/flock/');
@@ -46,17 +46,9 @@ try {
   const tab = await browser.newPage();
   tab.on('console', (m) => { if (m.type() === 'error' || m.type() === 'warning') console.error(`[page ${m.type()}]`, m.text().slice(0, 400)); });
   tab.on('pageerror', (e) => console.error('[pageerror]', e.message));
-  await tab.goto(server.url + page);
-  await tab.waitForFunction(() => !!window.flockConv);
-  const info = await tab.evaluate(() => window.flockConv.init());
+  const info = await openConvHarness(tab, server.url);
   console.log('init', JSON.stringify(info));
-  if (info.backend !== 'webgpu') throw new Error('not on webgpu');
-  for (const [m, a] of calls) {
-    const t0 = Date.now();
-    const r = await tab.evaluate(([mm, aa]) => window.flockConv[mm](...aa), [m, a]);
-    results.push({ call: m, args: a, result: r });
-    console.log(`${m}(${a.join(',')}) [${((Date.now() - t0) / 1000).toFixed(1)} s]`, JSON.stringify(r));
-  }
+  await runConvCalls(tab, calls, (m, a, r, ms) => console.log(`${m}(${a.join(',')}) [${(ms / 1000).toFixed(1)} s]`, JSON.stringify(r)), results);
 } finally {
   if (jsonOut) writeFileSync(jsonOut, JSON.stringify(results, null, 1));
   await browser.close();

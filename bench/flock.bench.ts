@@ -2,22 +2,26 @@
  * `npm run bench`: what Flock costs on this machine, measured in one run against the e2e build
  * (dist-e2e/), served from a sub-path, in headless Chromium:
  *   1. training throughput per preset × backend (steps/s of each run, ms per pair, samples/s),
- *   2. the center-loss kernel: WGSL vs composed tfjs ops (ms per call, dispatches per step),
+ *   2. the center-loss kernel: WGSL vs composed tfjs ops (ms per call, dispatches per step), and
+ *      the CNN training step with tfjs' WebGPU kernels vs Flock's WGSL kernels (bench/convSteps.mjs),
  *   3. UI smoothness on the main thread while the worker trains (rAF intervals, long tasks), and the
  *      baseline: the same two tiny runs trained on the main thread (e2e/harness/train.html),
- *   4. load (bytes, time to "Train" enabled, time to the first embedding frame),
+ *   4. load (bytes, time to "Train" enabled, time to the first embedding frame), and the first
+ *      embedding frame after data ready with and without the WebGPU pipeline warm-up (bench/loadTiming.mjs),
  *   5. memory (worker tensors, page JS heap) after warm-up and after the measuring window.
  * Prints Markdown tables and writes bench/results/<date>-<host>.json + bench/results/latest.md.
  *
  *   BENCH_SMOKE=1  short version for CI (tiny preset only, one short window per case; ≲ 3 min):
  *                  writes <date>-<host>-smoke.json and latest-smoke.md, so it never overwrites a full run.
+ *   BENCH_PRESETS=conv,small  only these presets (for trying a change; the tables say what ran).
  *
  * Steps are read from the panels' readouts ("step 123 · accuracy 45.6%"), timestamped on the main
  * thread by a MutationObserver. The worker posts a snapshot only every few pairs of steps (it keeps
  * probing under 20 % of the time), so a window is measured between two snapshots, and the rate
  * includes the probing the app really does. Where probing is so slow that the worker snapshots only
  * every few hundred pairs, the worker's 1 s heartbeat (its own pair time, tapped from the page's
- * Worker) gives the rate instead; the table says which.
+ * Worker) gives the rate instead; the table says which. The CNN presets are time-boxed: a few
+ * pairs of steps, timed by when the heartbeat's pair time changes (a pair ended), see measureRounds.
  */
 import { test, expect, type Browser, type Page, type Response } from '@playwright/test';
 import { existsSync, statSync } from 'node:fs';
@@ -29,6 +33,8 @@ import { serveStatic, type StaticServer } from '../testkit/serve.mjs';
 import { workerHeapOnce } from '../testkit/workerHeap';
 import { DIST_E2E, PREFIX, openHarness } from '../testkit/app';
 import { PRESETS, type ModelId } from '../src/train/presets';
+import { alternatedStepCalls, openConvHarness, runConvCalls, summariseSteps, type StepRow } from './convSteps.mjs';
+import { alternateLoads, recordLoadMarks, type FirstFrame } from './loadTiming.mjs';
 
 /** What the test pages of the e2e build answer (their window APIs are declared with the pages, e2e/harness/). */
 type InitInfo = Awaited<ReturnType<Window['flockKernel']['init']>>;
@@ -41,11 +47,26 @@ let ROOT = BUILD;
 const RESULTS = resolve(import.meta.dirname, 'results');
 const SMOKE = process.env.BENCH_SMOKE === '1';
 
+/**
+ * cnn: the CNN presets' time box (measureRounds): pairs of steps timed after the first (which compiles),
+ *   at most `rounds`, stopping after `boxMs` once there are two, and at `maxBoxMs` whatever there is.
+ * convSteps: the kernel table (tfjs' vs Flock's conv kernels): `rounds` alternations of `steps` timed steps per case.
+ * firstFrame: the first-frame table: `rounds` cold loads of each preset, with and without the warm-up.
+ */
 const CFG = SMOKE
-  ? { presets: ['tiny'] as ModelId[], windows: 1, windowMs: 4_000, warmupSteps: 5, frameMs: 3_000, idleMs: 1_500, kernelIters: 10, firstFrameCapMs: 90_000 }
-  : { presets: ['tiny', 'conv', 'small', 'lenetpp'] as ModelId[], windows: 5, windowMs: 10_000, warmupSteps: 10, frameMs: 8_000, idleMs: 4_000, kernelIters: 50, firstFrameCapMs: 180_000 };
-/** `small` is measured only where a training step takes less than this (webgl/webgpu only). */
-const SMALL_MAX_STEP_MS = 5_000;
+  ? {
+    presets: ['tiny'] as ModelId[], windows: 1, windowMs: 4_000, warmupSteps: 5, frameMs: 3_000, idleMs: 1_500, kernelIters: 10, firstFrameCapMs: 90_000,
+    cnn: { rounds: 3, boxMs: 20_000, maxBoxMs: 60_000 },
+    convSteps: { cases: [{ model: 'conv' as ModelId, batch: 16 }], rounds: 1, steps: 1 },
+    firstFrame: { presets: ['tiny'] as ModelId[], rounds: 1 },
+  }
+  : {
+    presets: ['tiny', 'conv', 'small', 'lenetpp'] as ModelId[], windows: 5, windowMs: 10_000, warmupSteps: 10, frameMs: 8_000, idleMs: 4_000, kernelIters: 50, firstFrameCapMs: 180_000,
+    cnn: { rounds: 6, boxMs: 60_000, maxBoxMs: 150_000 },
+    convSteps: { cases: [{ model: 'conv' as ModelId, batch: 64 }, { model: 'small' as ModelId, batch: 32 }], rounds: 2, steps: 2 },
+    firstFrame: { presets: ['tiny', 'conv'] as ModelId[], rounds: 3 },
+  };
+if (process.env.BENCH_PRESETS) CFG.presets = process.env.BENCH_PRESETS.split(',') as ModelId[];
 const KERNEL_BATCHES = [128, 1024];
 
 type BackendId = 'webgpu' | 'webgl' | 'cpu';
@@ -67,11 +88,14 @@ interface LoadResult {
 interface BackendInfo { text: string; backend: string; adapter: string; software: boolean; webglRenderer?: string }
 interface Throughput {
   stepsPerSec: number; msPerPair: number; samplesPerSec: number; runs: number;
-  /** 'readout': step counter between snapshots (probing included); 'heartbeat': the worker's own pair time (no snapshot came often enough) */
-  source: 'readout' | 'heartbeat';
+  /**
+   * 'readout': step counter between snapshots (probing included); 'heartbeat': the worker's own pair time (no snapshot came often enough);
+   * 'pairs': the CNN presets' time box, pairs of steps timed from the heartbeat (measureRounds)
+   */
+  source: 'readout' | 'heartbeat' | 'pairs';
   /** steps/s per window, from `source` */
   windows: number[];
-  /** the worker's EMA of one pair of steps, probing excluded (median over the windows) */
+  /** the worker's EMA of one pair of steps, probing excluded (median over the windows); 'pairs': the mean pair without a snapshot in it */
   workerMsPerPair: number;
   firstTrainedFrameMs: number;
 }
@@ -89,6 +113,10 @@ interface CaseResult {
 /** The main-thread baseline: the tiny runs trained on the page's own thread while the same frame probe runs. */
 interface MainThreadResult { preset: ModelId; backend: BackendId; batch: number; frames?: Frames; pairs?: number; msPerPair?: number; error?: string }
 interface KernelResult { adapter: Record<string, string>; iters: number; reports: BenchReport[]; error?: string }
+/** The CNN step with tfjs' vs Flock's conv kernels (WebGPU). */
+interface ConvStepResult { rows: StepRow[]; rounds: number; steps: number; error?: string }
+/** Cold loads with and without the pipeline warm-up (WebGPU). */
+interface FirstFrameResult { preset: ModelId; warmup: boolean; loads: FirstFrame[]; error?: string }
 interface Machine {
   hostname: string; cpus: number; cpuModel: string; os: string; node: string; chromium: string;
   loadAvgStart: number[]; loadAvgEnd?: number[];
@@ -142,28 +170,6 @@ async function appError(page: Page): Promise<string | null> {
 // ---------------------------------------------------------------------------------------------
 // 4. Load: bytes, time to "Train" enabled, time to the first embedding frame
 
-/** Before navigation: records (page clock, ms since navigation start) when Train becomes enabled and when the first embedding frame is shown. */
-async function installLoadProbe(page: Page): Promise<void> {
-  await page.addInitScript(() => {
-    const w = window as unknown as { __flockLoad: { trainEnabled?: number; firstFrame?: number } };
-    w.__flockLoad = {};
-    const check = () => {
-      const L = w.__flockLoad;
-      if (L.trainEnabled === undefined) {
-        const b = [...document.querySelectorAll('button')].find((x) => x.textContent?.trim() === 'Train');
-        if (b && !b.disabled) L.trainEnabled = performance.now();
-      }
-      if (L.firstFrame === undefined) {
-        const r = document.querySelector('[data-testid=readout-center]');
-        if (r && /accuracy\s+[\d.]+%/.test(r.textContent ?? '')) L.firstFrame = performance.now();
-      }
-      if (L.trainEnabled !== undefined && L.firstFrame !== undefined) mo.disconnect();
-    };
-    const mo = new MutationObserver(check);
-    mo.observe(document, { subtree: true, childList: true, characterData: true, attributes: true, attributeFilter: ['disabled'] });
-  });
-}
-
 /**
  * Response body sizes as the browser saw them (page and its worker). Chromium reports 0 for the
  * worker script and, now and then, never reports a data file the worker read in full as finished
@@ -200,7 +206,7 @@ function serverBytes(server: StaticServer, from: number): number {
 }
 
 async function measureLoad(page: Page, server: StaticServer, url: string): Promise<LoadResult> {
-  await installLoadProbe(page);
+  await page.addInitScript(recordLoadMarks); // window.__flockLoad: when Train is enabled, when the first embedding frame shows
   await installWorkerTap(page);
   const bytes = trackBytes(page);
   const from = server.requests.length;
@@ -217,10 +223,10 @@ async function measureLoad(page: Page, server: StaticServer, url: string): Promi
   };
 }
 
-/** Waits for one of installLoadProbe's marks; null on timeout; throws on the app's error banner. */
+/** Waits for one of recordLoadMarks' marks; null on timeout; throws on the app's error banner. */
 async function loadMark(page: Page, key: 'trainEnabled' | 'firstFrame', timeoutMs: number): Promise<number | null> {
   const h = await page.waitForFunction((k) => {
-    const L = (window as unknown as { __flockLoad: Record<string, number | undefined> }).__flockLoad;
+    const L = window.__flockLoad;
     return L[k] ?? (document.querySelector('[data-testid=error]') ? -1 : false);
   }, key, { polling: 100, timeout: timeoutMs }).catch(() => null);
   const v = h ? ((await h.jsonValue()) as number) : null;
@@ -294,17 +300,22 @@ async function pressTrain(page: Page): Promise<number> {
   return t;
 }
 
-/** Before navigation: taps the training worker's 1 s heartbeats ({busyMs}: the worker's EMA of one pair of steps, probing excluded) into window.__flockBeats. */
+/**
+ * Before navigation: taps the training worker's 1 s heartbeats ({busyMs}: the worker's EMA of one pair
+ * of steps, probing excluded) into window.__flockBeats, and when its snapshots arrive into window.__flockSnaps.
+ */
 async function installWorkerTap(page: Page): Promise<void> {
   await page.addInitScript(() => {
     const beats: { t: number; busyMs: number }[] = [];
-    (window as unknown as { __flockBeats: typeof beats }).__flockBeats = beats;
+    const snaps: number[] = [];
+    Object.assign(window, { __flockBeats: beats, __flockSnaps: snaps });
     const Base = window.Worker;
     window.Worker = class extends Base {
       constructor(url: string | URL, options?: WorkerOptions) {
         super(url, options);
         this.addEventListener('message', (e: MessageEvent) => {
           if (e.data?.type === 'heartbeat' && e.data.busyMs > 0) beats.push({ t: performance.now(), busyMs: e.data.busyMs });
+          if (e.data?.type === 'snapshot') snaps.push(performance.now());
         });
       }
     };
@@ -313,6 +324,54 @@ async function installWorkerTap(page: Page): Promise<void> {
 
 async function beatLog(page: Page, since: number): Promise<{ t: number; busyMs: number }[]> {
   return page.evaluate((t0) => (window as unknown as { __flockBeats: { t: number; busyMs: number }[] }).__flockBeats.filter((b) => b.t >= t0), since);
+}
+
+/**
+ * The CNN presets' time box. A heartbeat whose pair time differs from the one before means a pair of
+ * steps ended since; where a pair takes longer than a heartbeat period (1 s), those heartbeats time
+ * the pairs, to within a second each. The first pair (it compiles the pipelines) is left out; then up
+ * to CFG.cnn.rounds pairs, stopping after CFG.cnn.boxMs once there are two, and at CFG.cnn.maxBoxMs
+ * with whatever there is. ms per pair = time ÷ pairs (probing included, as the readout's rate); the
+ * worker's pair time = the mean of the pairs with no snapshot arriving in them. Where pairs are
+ * shorter (some pair looks shorter than 1.5 s, so two may share a heartbeat), the whole box is used and
+ * the worker's moving average at its end gives the rate instead (source 'heartbeat', probing excluded).
+ */
+async function measureRounds(page: Page, batch: number, runs: number, firstTrainedFrameMs: number, since: number): Promise<Throughput> {
+  const { rounds, boxMs, maxBoxMs } = CFG.cnn;
+  const SHORT_PAIR_MS = 1_500;
+  const read = async () => {
+    const beats = await beatLog(page, since);
+    const ends = beats.filter((b, i) => i === 0 || b.busyMs !== beats[i - 1].busyMs).map((b) => b.t);
+    return { beats, ends, short: ends.some((t, i) => i > 0 && t - ends[i - 1] < SHORT_PAIR_MS) };
+  };
+  let r = await read();
+  for (;;) {
+    const now = await pageNow(page);
+    const elapsed = r.ends.length ? now - r.ends[0] : 0;
+    const pairs = Math.max(0, r.ends.length - 1);
+    if ((pairs >= rounds && !r.short) || (pairs >= 2 && elapsed >= boxMs) || elapsed >= maxBoxMs || now - since >= maxBoxMs + 60_000) break;
+    if (await appError(page)) throw new Error(`app error while training: ${await appError(page)}`);
+    await sleep(500);
+    r = await read();
+  }
+  if (r.short) {
+    const ms = r.beats[r.beats.length - 1].busyMs;
+    return {
+      stepsPerSec: 1000 / ms, msPerPair: ms, samplesPerSec: (1000 / ms) * batch * runs, runs, source: 'heartbeat',
+      windows: [1000 / ms], workerMsPerPair: ms, firstTrainedFrameMs,
+    };
+  }
+  const e = r.ends.slice(0, rounds + 1);
+  if (e.length < 2) throw new Error(`no pair of steps timed within ${maxBoxMs / 1000} s`);
+  const snaps = await page.evaluate(() => (window as unknown as { __flockSnaps: number[] }).__flockSnaps);
+  const pairMs = e.slice(1).map((t, i) => t - e[i]);
+  const quiet = pairMs.filter((_, i) => !snaps.some((s) => s > e[i] && s <= e[i + 1]));
+  const msPerPair = (e[e.length - 1] - e[0]) / pairMs.length;
+  const stepsPerSec = 1000 / msPerPair;
+  return {
+    stepsPerSec, msPerPair, samplesPerSec: stepsPerSec * batch * runs, runs, source: 'pairs',
+    windows: pairMs.map((ms) => 1000 / ms), workerMsPerPair: quiet.length ? quiet.reduce((a, b) => a + b, 0) / quiet.length : NaN, firstTrainedFrameMs,
+  };
 }
 
 /** Consecutive windows of at least `windowMs` between snapshots (step log entries): each window's steps/s. */
@@ -450,13 +509,17 @@ async function measureMainThread(browser: Browser, server: StaticServer, backend
 // ---------------------------------------------------------------------------------------------
 // One preset × backend case: load, train, warm up, measure, pause, measure idle frames.
 
+/** Why lenetpp has no row on a software adapter. */
+const LENETPP_SOFTWARE = 'skipped: no GPU (software adapter or CPU): a LeNet++ step at batch 128 takes a minute or more here ' +
+  '(18 s at batch 32 on SwiftShader WebGPU with Flock\'s kernels, bench/results/conv-kernels.md), so not one pair of steps fits the CNN rows\' time box';
+
 /** backend/preset pairs whose first embedding frame never came (a larger preset on that backend is skipped). */
 const noFrame = new Set<string>();
 
 async function runCase(browser: Browser, server: StaticServer, backend: BackendId, preset: ModelId,
   known: Partial<Record<BackendId, BackendInfo>>, res: CaseResult): Promise<CaseResult> {
   if (preset === 'small' && backend === 'cpu') return { ...res, skipped: 'skipped: webgl/webgpu only' };
-  if (preset === 'lenetpp' && known[backend]?.software) return { ...res, info: known[backend], skipped: 'skipped: software adapter' };
+  if (preset === 'lenetpp' && known[backend]?.software) return { ...res, info: known[backend], skipped: LENETPP_SOFTWARE };
   if (preset === 'small' && noFrame.has(`${backend}/conv`)) {
     return { ...res, info: known[backend], skipped: `skipped: conv (smaller) showed no embedding frame within ${CFG.firstFrameCapMs / 1000} s on this backend` };
   }
@@ -468,7 +531,7 @@ async function runCase(browser: Browser, server: StaticServer, backend: BackendI
     res.info = await readBackend(page);
     known[backend] ??= res.info;
     if (res.info.backend.toLowerCase() !== backend) res.notes.push(`asked for ${backend}, got ${res.info.backend}`);
-    if (preset === 'lenetpp' && res.info.software) return { ...res, skipped: 'skipped: software adapter' };
+    if (preset === 'lenetpp' && res.info.software) return { ...res, skipped: LENETPP_SOFTWARE };
     if (res.load.firstFrameMs === null) {
       // The worker embeds the probe set again right after the first pair, so training would wait behind it as well.
       const why = `no embedding frame within ${CFG.firstFrameCapMs / 1000} s (embedding the ${probeOf(preset).toLocaleString('en-US')} probe points is too slow on this adapter; training waits behind it)`;
@@ -484,19 +547,14 @@ async function runCase(browser: Browser, server: StaticServer, backend: BackendI
     const firstTimeout = 2 * Math.max(0, res.load.firstFrameMs - res.load.trainEnabledMs) + 120_000;
     const first = await waitForStep(page, 1, firstTimeout);
     if (!first) throw new Error(`no trained frame within ${Math.round(firstTimeout / 1000)} s of pressing Train`);
-    if (preset === 'small') {
-      await sleep(4 * SMALL_MAX_STEP_MS); // a few pairs, for the heartbeat's pair time
-      const beats = await beatLog(page, first.t);
-      const stepMs = beats.length ? beats[beats.length - 1].busyMs / 2 : Infinity;
-      if (stepMs >= SMALL_MAX_STEP_MS) {
-        return { ...res, skipped: `skipped: step ${Number.isFinite(stepMs) ? `≈ ${(stepMs / 1000).toFixed(1)} s` : `> ${2 * SMALL_MAX_STEP_MS / 1000} s`} (limit ${SMALL_MAX_STEP_MS / 1000} s)` };
-      }
-    }
-    await warmUp(page, first, CFG.warmupSteps);
+    const cnn = PRESETS[preset].stages.length > 0;
+    if (!cnn) await warmUp(page, first, CFG.warmupSteps);
     const afterWarmup = await readMemory(page);
     const from = (await stepLog(page)).length - 1;
-    res.throughput = await measureThroughput(page, res.batch, runs, first.t - tClick);
-    if (res.throughput.source === 'heartbeat') res.notes.push('no snapshot window: steps/s from the worker heartbeat (probing excluded)');
+    res.throughput = cnn ? await measureRounds(page, res.batch, runs, first.t - tClick, tClick) : await measureThroughput(page, res.batch, runs, first.t - tClick);
+    if (res.throughput.source === 'pairs') res.notes.push(`time-boxed: ${res.throughput.windows.length} pairs of steps after the first, timed by the heartbeat`);
+    else if (cnn) res.notes.push(`time-boxed: pairs shorter than the heartbeat's 1 s, so steps/s from the worker's pair time after ${CFG.cnn.boxMs / 1000} s (probing excluded)`);
+    else if (res.throughput.source === 'heartbeat') res.notes.push('no snapshot window: steps/s from the worker heartbeat (probing excluded)');
     else if (res.throughput.windows.length < CFG.windows) res.notes.push(`${res.throughput.windows.length} of ${CFG.windows} windows in ${1.5 * CFG.windows * CFG.windowMs / 1000} s`);
     res.memory = { afterWarmup, afterWindow: await readMemory(page) };
     const log = await stepLog(page, from);
@@ -534,6 +592,35 @@ async function measureKernel(browser: Browser, server: StaticServer, iters: numb
   }
 }
 
+/** 2b. The CNN step with tfjs' and Flock's conv kernels, alternated in one harness page (bench/convSteps.mjs). */
+async function measureConvSteps(browser: Browser, server: StaticServer): Promise<ConvStepResult> {
+  const { cases, rounds, steps } = CFG.convSteps;
+  const page = await newPage(browser, []);
+  try {
+    await openConvHarness(page, server.url);
+    const results = await runConvCalls(page, alternatedStepCalls(cases, rounds, steps));
+    return { rows: summariseSteps(results), rounds, steps };
+  } finally {
+    await page.close();
+  }
+}
+
+/** 4b. Cold loads of each preset on WebGPU with and without the pipeline warm-up (?warmup=0), alternated (bench/loadTiming.mjs). */
+async function measureFirstFrames(server: StaticServer): Promise<FirstFrameResult[]> {
+  const out: FirstFrameResult[] = [];
+  for (const preset of CFG.firstFrame.presets) {
+    const url = appUrl(server, preset, 'webgpu');
+    const settings = [true, false];
+    try {
+      const loads = await alternateLoads(settings.map((on) => ({ url: on ? url : `${url}&warmup=0` })), CFG.firstFrame.rounds, { timeout: CFG.firstFrameCapMs });
+      settings.forEach((warmup, i) => out.push({ preset, warmup, loads: loads[i] }));
+    } catch (e) {
+      settings.forEach((warmup) => out.push({ preset, warmup, loads: [], error: errorText(e) }));
+    }
+  }
+  return out;
+}
+
 // ---------------------------------------------------------------------------------------------
 // Report: Markdown tables + JSON
 
@@ -551,7 +638,8 @@ const adapterOf = (c: CaseResult) => {
 const ran = (c: CaseResult) => !c.skipped && !c.error;
 const unconfirmed = (l: LoadResult) => l.responses.filter((r) => r.unconfirmed).length;
 
-function markdown(machine: Machine, cases: CaseResult[], mainThread: MainThreadResult[], kernel: KernelResult | null, startedAt: Date, seconds: number): string {
+function markdown(machine: Machine, cases: CaseResult[], mainThread: MainThreadResult[], kernel: KernelResult | null, convSteps: ConvStepResult | null,
+  firstFrames: FirstFrameResult[], startedAt: Date, seconds: number): string {
   const out: string[] = [];
   out.push(`# Flock benchmark — ${SMOKE ? 'smoke' : 'full'} run, ${startedAt.toISOString()}`);
   out.push('');
@@ -572,7 +660,10 @@ function markdown(machine: Machine, cases: CaseResult[], mainThread: MainThreadR
   }
   out.push('');
   out.push('Steps/s come from the step readout between snapshots, so they include the app\'s probing of 2,000 test points (500 for the CNN presets) (it aims at ≤ 20 % of the time); ' +
-    '"worker ms per pair" is the worker\'s own timing of a pair of steps without probing (its heartbeat). Where snapshots are rarer than a window, the heartbeat gives steps/s. "runs" = panels training (2).');
+    '"worker ms per pair" is the worker\'s own timing of a pair of steps without probing (its heartbeat). Where snapshots are rarer than a window, the heartbeat gives steps/s. "runs" = panels training (2). ' +
+    `CNN presets (conv, small, lenetpp) are time-boxed: after the first pair (it compiles), up to ${CFG.cnn.rounds} pairs of steps, stopping after ${CFG.cnn.boxMs / 1000} s once there are two; ` +
+    'a pair ends where the heartbeat\'s pair time changes (to within its 1 s period), "windows" are those pairs, "ms per pair" includes the probing, "worker ms per pair" is the mean of the pairs with no snapshot in them; ' +
+    'where pairs are shorter than 1.5 s (two may share a heartbeat), the worker\'s own pair time at the end of the box gives the rate (probing excluded).');
   out.push('');
 
   out.push('## 1b. Time to picture (steps-to-picture × the step cost measured above)');
@@ -609,6 +700,19 @@ function markdown(machine: Machine, cases: CaseResult[], mainThread: MainThreadR
         out.push(row([r.B, name, f(p.msPerCall, 3), `${(base / p.msPerCall).toFixed(2)}×`, p.dispatches.total, `${p.dispatches.forward} / ${p.dispatches.backward} / ${p.dispatches.update}`]));
       }
     }
+  }
+  out.push('');
+
+  out.push('## 2b. CNN training step (WebGPU): tfjs\' conv kernels vs Flock\'s WGSL kernels (src/train/conv/)');
+  out.push('');
+  if (!convSteps || convSteps.error) out.push(`not measured: ${convSteps?.error ?? 'no WebGPU'}`);
+  else {
+    out.push(`One harness page (e2e/harness/conv.html), Adam, λ = 0.3, the same weights and batch; ${convSteps.rounds} alternation(s) of tfjs then Flock, ${convSteps.steps} timed step(s) each after one untimed step.`);
+    out.push('');
+    out.push(row(['preset', 'batch', 'tfjs kernels (ms per step, each)', 'Flock kernels (ms per step, each)', 'median tfjs', 'median Flock', 'speed-up']));
+    out.push(row(Array(7).fill('---')));
+    const each = (xs: number[]) => xs.map((x) => int(x)).join(' · ');
+    for (const r of convSteps.rows) out.push(row([r.model, r.batch, each(r.ms.tfjs), each(r.ms.flock), int(r.median.tfjs), int(r.median.flock), `${f(r.speedup, 1)}×`]));
   }
   out.push('');
 
@@ -651,6 +755,24 @@ function markdown(machine: Machine, cases: CaseResult[], mainThread: MainThreadR
     'and "unconfirmed" data files that Chromium never reported finished although the worker read them in full). Bytes (server): the files the static server sent.');
   out.push('');
 
+  out.push('## 4b. First embedding frame on WebGPU, with and without the pipeline warm-up (src/train/warmup.ts)');
+  out.push('');
+  if (!firstFrames.length) out.push('not measured: no WebGPU');
+  else {
+    out.push(row(['preset', 'warm-up', 'loads', 'after data ready (ms, each)', 'after data ready (median ms)', 'data ready (median ms)', 'first frame from navigation (median ms)']));
+    out.push(row(Array(7).fill('---')));
+    const med = (xs: number[]) => stats(xs).median;
+    for (const r of firstFrames) {
+      const name = r.warmup ? 'on (app default)' : 'off (?warmup=0)';
+      if (r.error) { out.push(row([`${r.preset} (B ${PRESETS[r.preset].batch})`, name, 0, `error: ${r.error}`, '–', '–', '–'])); continue; }
+      out.push(row([`${r.preset} (B ${PRESETS[r.preset].batch})`, name, r.loads.length, r.loads.map((l) => int(l.afterReadyMs)).join(' · '),
+        int(med(r.loads.map((l) => l.afterReadyMs))), int(med(r.loads.map((l) => l.readyMs))), int(med(r.loads.map((l) => l.frameMs)))]));
+    }
+    out.push('');
+    out.push('Each load cold, in a fresh browser (no shader or HTTP cache), settings alternated load by load. "Data ready" = "Train" enabled; the warm-up compiles the probe\'s pipelines (compile-only mode) while the data downloads, so on a fast local server it can move time from after data ready to before it.');
+  }
+  out.push('');
+
   out.push('## 5. Memory');
   out.push('');
   out.push(row(['preset', 'backend', 'tensors after warm-up', 'tensors after window', 'page JS heap after warm-up (MiB)', 'after window (MiB)', 'worker JS heap after warm-up (MiB)', 'after window (MiB)']));
@@ -665,14 +787,15 @@ function markdown(machine: Machine, cases: CaseResult[], mainThread: MainThreadR
   return out.join('\n');
 }
 
-async function writeResults(machine: Machine, cases: CaseResult[], mainThread: MainThreadResult[], kernel: KernelResult | null, startedAt: Date, md: string): Promise<string> {
+async function writeResults(machine: Machine, cases: CaseResult[], mainThread: MainThreadResult[], kernel: KernelResult | null, convSteps: ConvStepResult | null,
+  firstFrames: FirstFrameResult[], startedAt: Date, md: string): Promise<string> {
   await mkdir(RESULTS, { recursive: true });
   const date = startedAt.toISOString().slice(0, 10);
   const host = machine.hostname.replace(/[^\w.-]+/g, '_');
   const stem = `${date}-${host}${SMOKE ? '-smoke' : ''}`;
   let file = resolve(RESULTS, `${stem}.json`);
   for (let i = 2; existsSync(file); i++) file = resolve(RESULTS, `${stem}-${i}.json`);
-  const json = { mode: SMOKE ? 'smoke' : 'full', startedAt: startedAt.toISOString(), config: CFG, machine, cases, mainThread, kernel };
+  const json = { mode: SMOKE ? 'smoke' : 'full', startedAt: startedAt.toISOString(), config: CFG, machine, cases, mainThread, kernel, convSteps, firstFrames };
   await writeFile(file, JSON.stringify(json, null, 2) + '\n');
   await writeFile(resolve(RESULTS, SMOKE ? 'latest-smoke.md' : 'latest.md'), md + '\n');
   return file;
@@ -683,6 +806,7 @@ async function writeResults(machine: Machine, cases: CaseResult[], mainThread: M
 /** The whole run's results: module state, so that afterAll can still write them if the test times out. */
 const run = {
   startedAt: new Date(), t0: Date.now(), cases: [] as CaseResult[], mainThread: [] as MainThreadResult[], kernel: null as KernelResult | null,
+  convSteps: null as ConvStepResult | null, firstFrames: [] as FirstFrameResult[],
   machine: {
     hostname: os.hostname(), cpus: os.cpus().length, cpuModel: os.cpus()[0]?.model ?? '?',
     os: `${os.type()} ${os.release()} ${os.arch()}`, node: process.version, chromium: '?', loadAvgStart: os.loadavg(),
@@ -709,9 +833,9 @@ test.afterAll(async () => {
   await run.server?.close();
   if (ROOT !== BUILD) await rm(ROOT, { recursive: true, force: true });
   run.machine.loadAvgEnd = os.loadavg();
-  const md = markdown(run.machine, run.cases, run.mainThread, run.kernel, run.startedAt, (Date.now() - run.t0) / 1000);
+  const md = markdown(run.machine, run.cases, run.mainThread, run.kernel, run.convSteps, run.firstFrames, run.startedAt, (Date.now() - run.t0) / 1000);
   console.log('\n' + md);
-  console.log(`wrote ${await writeResults(run.machine, run.cases, run.mainThread, run.kernel, run.startedAt, md)}`);
+  console.log(`wrote ${await writeResults(run.machine, run.cases, run.mainThread, run.kernel, run.convSteps, run.firstFrames, run.startedAt, md)}`);
 });
 
 test('Flock benchmark', async () => {
@@ -748,13 +872,27 @@ test('Flock benchmark', async () => {
             .catch((e: unknown) => ({ adapter: {}, iters: CFG.kernelIters, reports: [], error: errorText(e) }));
           console.log(`center-loss kernel: ${run.kernel.error ?? 'done'}`);
         });
+        await test.step('CNN step: tfjs vs Flock conv kernels', async () => {
+          run.convSteps = await measureConvSteps(browser, run.server!)
+            .catch((e: unknown) => ({ rows: [], rounds: CFG.convSteps.rounds, steps: CFG.convSteps.steps, error: errorText(e) }));
+          console.log(`CNN step kernels: ${run.convSteps.error ?? run.convSteps.rows.map((r) => `${r.model} B${r.batch} ${f(r.speedup, 1)}×`).join(', ')}`);
+        });
       }
     } finally {
       await browser.close();
     }
   }
+  // Fresh browsers, one per load (no shader cache carried over), after the cases' browsers have closed.
+  if (webgpu().available) {
+    await test.step('first frame with and without the pipeline warm-up', async () => {
+      run.firstFrames = await measureFirstFrames(run.server!);
+      console.log(`first frame: ${run.firstFrames.map((r) => `${r.preset} warm-up ${r.warmup ? 'on' : 'off'} ${r.error ?? `${int(stats(r.loads.map((l) => l.afterReadyMs)).median)} ms after data ready`}`).join('; ')}`);
+    });
+  }
   const failed = run.cases.filter((c) => c.error).map((c) => `${c.preset}/${c.backend}: ${c.error}`);
   if (run.kernel?.error) failed.push(`kernel: ${run.kernel.error}`);
+  if (run.convSteps?.error) failed.push(`CNN step kernels: ${run.convSteps.error}`);
+  for (const r of run.firstFrames.filter((x) => x.error)) failed.push(`first frame ${r.preset}/${r.warmup ? 'warm-up' : 'no warm-up'}: ${r.error}`);
   for (const m of run.mainThread.filter((x) => x.error)) failed.push(`main thread/${m.backend}: ${m.error}`);
   expect(failed, 'benchmark cases that errored').toEqual([]);
   expect(run.cases.filter(ran).length, 'at least one case measured').toBeGreaterThan(0);

@@ -63,7 +63,7 @@ describe('TrainerClient requests', () => {
   it('rejects a reply of the wrong type for its request', async () => {
     const { worker, client } = setup();
     const rollback = outcome(client.request({ type: 'rollback', run: 'center' }));
-    worker.reply({ type: 'loaded', session: 0, id: worker.posted[0].id, run: 'center', step: 3, file: 'x.json', lambda: 0.1 });
+    worker.reply({ type: 'loaded', session: 0, id: worker.posted[0].id, run: 'center', step: 3, file: 'x.json', params: { lambda: 0.1 } });
     expect(await rollback).toMatchObject({ err: { reason: 'bad-reply', request: 'rollback', dropped: false } });
   });
 

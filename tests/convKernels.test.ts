@@ -6,7 +6,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { filterGradPlan, presetConvLayers, tuneConvKernels } from '../src/train/convKernelsWebgpu';
-import { convKernelsFromUrl } from '../src/state/kernels';
+import { convKernelsFromUrl, pipelineWarmupFromUrl } from '../src/state/kernels';
 import { PRESETS } from '../src/train/presets';
 
 function shapeOf(x: number[], filter: number[]) {
@@ -57,5 +57,10 @@ describe('URL switch', () => {
     expect(convKernelsFromUrl('')).toBe('flock');
     expect(convKernelsFromUrl('?kernels=flock')).toBe('flock');
     expect(convKernelsFromUrl('?kernels=TFJS')).toBe('flock');
+  });
+  it('?warmup=0 skips the pipeline warm-up; anything else keeps it', () => {
+    expect(pipelineWarmupFromUrl('?model=tiny&warmup=0')).toBe(false);
+    expect(pipelineWarmupFromUrl('')).toBe(true);
+    expect(pipelineWarmupFromUrl('?warmup=1')).toBe(true);
   });
 });

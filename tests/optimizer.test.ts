@@ -167,3 +167,44 @@ describe('learning-rate warm-up (presets.json warmupSteps W): lr_t = lr·min(1, 
     }
   });
 });
+
+describe('weight decay spares a cosine head’s class weights (trainer.ts decayFree)', () => {
+  /** The flat-vector offsets [start, end) of one named weight of the tiny preset. */
+  function span(name: string): [number, number] {
+    let at = 0;
+    for (const l of layerShapes(PRESETS.tiny)) {
+      const n = l.shape.reduce((a, b) => a * b, 1);
+      if (l.name === name) return [at, at + n];
+      at += n;
+    }
+    throw new Error(name);
+  }
+  /** One SGD step from the same init with weight decay 0 and 0.5: the weights after each, sliced to `name`. */
+  async function afterOneStep(loss: 'normface' | 'arcface' | undefined, name: string): Promise<Float64Array[]> {
+    const out: Float64Array[] = [];
+    for (const weightDecay of [0, 0.5]) {
+      const run = new Run(`d-${loss}-${weightDecay}`, PRESETS.tiny, initialWeights(PRESETS.tiny, 21), c0,
+        { optimizer: 'sgd', lr: 0.05, lambda: 0, alpha: 0.5, update: 'eq4', momentum: 0.9, weightDecay, loss }, composedCenterLoss);
+      const { x, y } = batch(7);
+      tf.dispose([run.trainStep(x, y), x, y]);
+      out.push((await flat(run)).slice(...span(name)));
+      run.dispose();
+    }
+    return out;
+  }
+
+  it('NormFace and ArcFace: the class weights take the same step whatever the decay; the other weights do not', async () => {
+    for (const loss of ['normface', 'arcface'] as const) {
+      const [w0, w5] = await afterOneStep(loss, 'ip2/w');
+      expect(Array.from(w5), loss).toEqual(Array.from(w0));
+      const [f0, f5] = await afterOneStep(loss, 'fc1/w');
+      expect(f5.some((v, i) => Math.abs(v - f0[i]) > 1e-4), loss).toBe(true);
+    }
+  });
+
+  it('center loss (softmax over W·x): the class weights are decayed like every other weight', async () => {
+    const [w0, w5] = await afterOneStep(undefined, 'ip2/w');
+    // SGD's first step: the decay adds lr·wd·w to the step of each class weight.
+    expect(w5.some((v, i) => Math.abs(v - w0[i]) > 1e-4)).toBe(true);
+  });
+});

@@ -108,11 +108,49 @@ describe('run files of the loss family', () => {
     await expect(artifactsFromJson(bogus, weights.slice(0)).then(decodeRun)).rejects.toThrow(/loss "triplet".*unknown/);
   });
 
-  it('a file of another loss is refused by the panel, with a message that names both losses', async () => {
+  it('a cosine head keeps its batch-norm statistics; restored, it probes and trains on exactly as the original', async () => {
+    const arc = { ...hyper, loss: 'arcface' as const, lambda: 0, s: 10, m: 0.2 };
+    const a = new Run(`arc${Math.random()}`, PRESETS.tiny, initialWeights(PRESETS.tiny, 1), c0, arc, composedCenterLoss);
+    for (let i = 0; i < 3; i++) {
+      const { x, y } = batch(i);
+      tf.dispose([a.trainStep(x, y), x, y]);
+    }
+    const cp = await a.checkpoint();
+    // Three batches moved the running statistics away from their start (mean 0, variance 1).
+    expect(cp.embedStats).toHaveLength(4);
+    expect(Array.from(cp.embedStats!).some((v, i) => Math.abs(v - (i < 2 ? 0 : 1)) > 1e-3)).toBe(true);
+    const arcMeta: SavedRunMeta = { ...meta, version: 3, loss: 'arcface', lambda: 0, s: 10, m: 0.2 };
+    const { json, weights } = await encodeRun({ meta: arcMeta, checkpoint: cp, cursor: { epoch: 0, offset: 48 } }, 'arc');
+    expect(json.weightsManifest[0].weights.map((w) => w.name)).toContain('embedding/stats');
+    const back = await decodeRun(await artifactsFromJson(JSON.parse(JSON.stringify(json)), weights.slice(0)));
+    expect(back.checkpoint).toEqual(cp);
+    const b = new Run('arc-back', PRESETS.tiny, initialWeights(PRESETS.tiny, 9), c0, arc, composedCenterLoss);
+    b.restore(back.checkpoint);
+    const { x: px, y: py } = batch(50);
+    const labels = Uint8Array.from(await py.data());
+    expect((await b.probe(px, labels))!.points).toEqual((await a.probe(px, labels))!.points);
+    const { x, y } = batch(3);
+    tf.dispose([a.trainStep(x, y), b.trainStep(x, y), x, y, px, py]);
+    expect(await b.checkpoint()).toEqual(await a.checkpoint());
+    a.dispose();
+    b.dispose();
+  });
+
+  it('a cosine head saved with the PReLU embedding of version 2 is refused with a sentence', async () => {
     const a = await trained(1);
     const cp = await a.checkpoint();
     a.dispose();
-    const saved = await encodeRun({ meta: { ...meta, version: 2, loss: 'arcface', s: 10, m: 0.2 }, checkpoint: cp, cursor: { epoch: 0, offset: 16 } }, 'arc');
+    const { json, weights } = await encodeRun({ meta: { ...meta, version: 2, loss: 'normface', s: 10 }, checkpoint: cp, cursor: { epoch: 0, offset: 16 } }, 'n');
+    await expect(artifactsFromJson(json, weights).then(decodeRun)).rejects.toThrow(/NormFace run was saved by an earlier Flock.*train it again/);
+  });
+
+  it('a file of another loss is refused by the panel, with a message that names both losses', async () => {
+    const arc = new Run(`arc${Math.random()}`, PRESETS.tiny, initialWeights(PRESETS.tiny, 1), c0, { ...hyper, loss: 'arcface', lambda: 0, s: 10, m: 0.2 }, composedCenterLoss);
+    const { x, y } = batch(0);
+    tf.dispose([arc.trainStep(x, y), x, y]);
+    const cp = await arc.checkpoint();
+    arc.dispose();
+    const saved = await encodeRun({ meta: { ...meta, version: 3, loss: 'arcface', s: 10, m: 0.2 }, checkpoint: cp, cursor: { epoch: 0, offset: 16 } }, 'arc');
     const files = [new File([JSON.stringify(saved.json)], 'arc.json'), new File([saved.weights], 'arc.weights.bin')];
     await expect(openSave(files, 'tiny', 'ring')).rejects.toThrow(/arc\.json is a run of ArcFace, and this panel trains ring loss/);
     await expect(openSave(files, 'tiny', 'center')).rejects.toThrow(SaveFileError);

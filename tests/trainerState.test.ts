@@ -99,10 +99,16 @@ describe('run requests', () => {
   const config = runConfig({ ...defaults(), lambda: 0.1 });
 
   it('a loaded run: the step, and a note when it was saved with another λ', () => {
-    const r = { type: 'loaded', session: 0, id: 1, run: 'center', step: 12, file: 'a.json', lambda: 0.1 } as const;
+    const r = { type: 'loaded', session: 0, id: 1, run: 'center', step: 12, file: 'a.json', params: { lambda: 0.1, alpha: 0.5 } } as const;
     expect(loadedNotice(r, config)).toBe('Loaded a.json into “Softmax + center loss”: resumed at step 12.');
-    expect(loadedNotice({ ...r, lambda: 0.5 }, config)).toBe(
+    expect(loadedNotice({ ...r, params: { lambda: 0.5, alpha: 0.5 } }, config)).toBe(
       'Loaded a.json into “Softmax + center loss”: resumed at step 12. It was saved with λ = 0.5; this panel goes on with λ = 0.1.');
+    // Every parameter its loss reads is compared (an ArcFace run saved with another s and m).
+    const arc = { ...config, loss: 'arcface' as const, s: 10, m: 0.2 };
+    expect(loadedNotice({ ...r, params: { s: 16, m: 0.2 } }, arc)).toBe(
+      'Loaded a.json into “Softmax + ArcFace (s 10, m 0.2)”: resumed at step 12. It was saved with s = 16; this panel goes on with s = 10.');
+    expect(loadedNotice({ ...r, params: { s: 16, m: 0.3 } }, arc)).toBe(
+      'Loaded a.json into “Softmax + ArcFace (s 10, m 0.2)”: resumed at step 12. It was saved with s = 16, m = 0.3; this panel goes on with s = 10, m = 0.2.');
   });
 
   it('a refusal shows the worker’s sentence; a dropped request shows nothing', () => {

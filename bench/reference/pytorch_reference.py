@@ -211,7 +211,9 @@ class Batcher:
 # ------------------------------------------------------------------------------------ network
 class Net(nn.Module):
     """LeNet++ family (stages of two 5x5 pad-2 convs + PReLU, 2x2 max-pool) or an MLP,
-    then dense -> 2 + PReLU (the embedding) and dense 2 -> 10 without bias.
+    then dense -> 2 + PReLU (the embedding) and dense 2 -> 10 without bias. A cosine-head Run swaps the
+    embedding's PReLU for nn.BatchNorm1d(2, affine=False) (model.ts 'batchnorm'; eval mode uses the running
+    statistics, as the app's probes do).
     nn.PReLU() has one slope per layer, initialised to 0.25; conv/linear use PyTorch's default
     init, U(-1/sqrt(fan_in), 1/sqrt(fan_in)) for weights and biases, the same law as Flock's."""
 
@@ -278,7 +280,10 @@ def loss_spec(spec: str) -> dict:
     d = PRESETS["losses"][name]
     out = {"loss": name, "lambda": float(d.get("lambda", 0.0)), "alpha": float(d.get("alpha", 0.0)),
            "delta": float(d.get("delta", 1.0)), "ringLr": float(d.get("ringLr", 0.0)),
-           "s": float(d.get("s", 1.0)), "m": float(d.get("m", 0.0))}
+           "s": float(d.get("s", 1.0)), "m": float(d.get("m", 0.0)),
+           # a cosine head's recipe (model.ts 'batchnorm', trainer.ts decayFree); 1 = as before 2026-12-02, for
+           # comparison: the embedding ends in PReLU / the class weights take weight decay like every other weight
+           "headPrelu": 0.0 if name in L.COSINE_HEADS else 1.0, "headDecay": 0.0 if name in L.COSINE_HEADS else 1.0}
     for kv in filter(None, rest.split(",")):
         k, _, v = kv.partition("=")
         if k not in out or k == "loss":
@@ -303,11 +308,17 @@ class Run:
         self.base_lr = args.lr
         self.warmup_steps = args.warmup_steps
         self.t = 0  # optimiser steps taken (the warm-up's step index)
+        if self.spec.get("headPrelu", 1.0) == 0:  # model.ts 'batchnorm': ip1 -> BN without affine, no PReLU
+            net.features[-1] = nn.BatchNorm1d(EMBED_DIM, affine=False)
+        params = net.parameters()
+        if self.spec.get("headDecay", 1.0) == 0:  # trainer.ts decayFree: a cosine head's class weights, no decay
+            params = [{"params": [p for n, p in net.named_parameters() if n != "ip2.weight"]},
+                      {"params": [net.ip2.weight], "weight_decay": 0.0}]
         if args.optimizer == "sgd":
-            self.opt = torch.optim.SGD(net.parameters(), lr=args.lr, momentum=MOMENTUM,
+            self.opt = torch.optim.SGD(params, lr=args.lr, momentum=MOMENTUM,
                                        weight_decay=WEIGHT_DECAY)
         else:  # L2 weight decay added to the gradient: PyTorch Adam (not AdamW) semantics
-            self.opt = torch.optim.Adam(net.parameters(), lr=args.lr, betas=(0.9, 0.999), eps=1e-8,
+            self.opt = torch.optim.Adam(params, lr=args.lr, betas=(0.9, 0.999), eps=1e-8,
                                         weight_decay=WEIGHT_DECAY)
         self.times_ms: list[float] = []
         self.last = (float("nan"), float("nan"))

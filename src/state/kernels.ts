@@ -5,3 +5,8 @@ export type ConvKernelChoice = 'flock' | 'tfjs';
 export function convKernelsFromUrl(search: string): ConvKernelChoice {
   return new URLSearchParams(search).get('kernels') === 'tfjs' ? 'tfjs' : 'flock';
 }
+
+/** The page URL's `warmup` flag (a developer switch for the benchmark's first-frame table): `warmup=0` skips the WebGPU pipeline warm-up. */
+export function pipelineWarmupFromUrl(search: string): boolean {
+  return new URLSearchParams(search).get('warmup') !== '0';
+}

@@ -8,12 +8,28 @@
  * embedding), dense 2→10 without bias. PReLU has one learnable slope per layer, initialised to 0.25
  * (PyTorch's nn.PReLU()). The paper's own caffe-face LeNet++ differs: a PReLU slope per channel, a 3×3
  * stride-2 third pool, Xavier init, zero-initialised biases without weight decay.
+ *
+ * The cosine heads (NormFace, CosFace, ArcFace) take the embedding 'batchnorm' instead of 'prelu':
+ * dense 1152→2 followed by batch normalisation without affine parameters (PyTorch's
+ * nn.BatchNorm1d(2, affine=False)), as ArcFace's network ends its embedding with BN (insightface's
+ * FC→BN output block). Their logits see only the angle of x, and a PReLU embedding starts with every
+ * digit inside one narrow cone (all at ≈ 76° on `small`, seed 1), where the classes whose weights point
+ * elsewhere get no tangential gradient and never win a digit; centring the batch spreads the digits
+ * around the circle from the first step.
+ *   training:  x = (z − mean_B) / √(var_B + ε)              (var_B biased, over the batch)
+ *              μ ← (1 − 0.1)·μ + 0.1·mean_B;  σ² ← (1 − 0.1)·σ² + 0.1·var_B·B/(B − 1)
+ *   inference: x = (z − μ) / √(σ² + ε),  ε = 1e-5,  μ = 0 and σ² = 1 at the start
  */
 import * as tf from '@tensorflow/tfjs';
 import { mulberry32 } from '../data/batcher';
 import { EMBED_DIM, NUM_CLASSES, type ModelPreset } from './presets';
 
 export interface WeightSpec { name: string; shape: number[]; values: Float32Array }
+
+/** How the 2-D embedding ends after dense 1152→2: PReLU (center loss and its kin) or batch norm (the cosine heads). */
+export type EmbeddingKind = 'prelu' | 'batchnorm';
+export const BN_MOMENTUM = 0.1;
+export const BN_EPS = 1e-5;
 
 /** PyTorch's default init for conv/linear weights and biases: U(−1/√fan_in, 1/√fan_in). */
 function uniform(rand: () => number, n: number, bound: number): Float32Array {
@@ -68,9 +84,11 @@ export function initialWeights(p: ModelPreset, seed: number): WeightSpec[] {
  */
 export class Net {
   readonly vars: tf.Variable[];
+  /** Batch norm's running statistics, [2, EMBED_DIM]: row 0 the mean, row 1 the variance; null for 'prelu'. */
+  readonly stats: tf.Variable | null;
   private readonly layout = new Map<string, { offset: number; shape: number[]; size: number }>();
 
-  constructor(readonly preset: ModelPreset, weights: WeightSpec[], prefix: string) {
+  constructor(readonly preset: ModelPreset, weights: WeightSpec[], prefix: string, readonly embedding: EmbeddingKind = 'prelu') {
     let offset = 0;
     for (const w of weights) {
       const size = w.shape.reduce((a, b) => a * b, 1);
@@ -80,6 +98,9 @@ export class Net {
     const flat = new Float32Array(offset);
     for (const w of weights) flat.set(w.values, this.layout.get(w.name)!.offset);
     this.vars = [tf.variable(tf.tensor1d(flat), true, `${prefix}/weights`)];
+    this.stats = embedding === 'batchnorm'
+      ? tf.variable(tf.tensor2d([...new Array(EMBED_DIM).fill(0), ...new Array(EMBED_DIM).fill(1)], [2, EMBED_DIM]), false, `${prefix}/bn`)
+      : null;
   }
 
   private v(name: string): tf.Tensor {
@@ -87,8 +108,47 @@ export class Net {
     if (!l) throw new Error(`no weight ${name}`);
     return tf.reshape(tf.slice(this.vars[0], [l.offset], [l.size]), l.shape);
   }
-  /** x: [B,784] normalised pixels → [B,2] embedding (ip1 after PReLU). */
+  /**
+   * x: [B,784] normalised pixels → [B,2] embedding: ip1 after PReLU, or after batch norm with the running
+   * statistics (inference: probes, the drawn digit).
+   */
   embed(x: tf.Tensor2D): tf.Tensor2D {
+    return tf.tidy(() => {
+      const z = this.ip1(x);
+      if (!this.stats) return tf.prelu(z, this.v('ip1/prelu')) as tf.Tensor2D;
+      const [mean, variance] = tf.unstack(this.stats);
+      return tf.div(tf.sub(z, mean), tf.sqrt(tf.add(variance, BN_EPS))) as tf.Tensor2D;
+    });
+  }
+
+  /**
+   * The embedding of a training batch: as embed() for PReLU; batch norm normalises with the batch's own
+   * mean and (biased) variance and also returns them (kept: the caller disposes), for updateStats().
+   */
+  embedTraining(x: tf.Tensor2D): { feat: tf.Tensor2D; batch: [tf.Tensor1D, tf.Tensor1D] | null } {
+    if (!this.stats) return { feat: this.embed(x), batch: null };
+    let batch: [tf.Tensor1D, tf.Tensor1D] | null = null;
+    const feat = tf.tidy(() => {
+      const z = this.ip1(x);
+      const { mean, variance } = tf.moments(z, 0);
+      batch = [tf.keep(mean as tf.Tensor1D), tf.keep(variance as tf.Tensor1D)];
+      return tf.div(tf.sub(z, mean), tf.sqrt(tf.add(variance, BN_EPS))) as tf.Tensor2D;
+    });
+    return { feat, batch };
+  }
+
+  /** Batch norm's running statistics after a batch of `n` with these moments (PyTorch's update, unbiased variance). */
+  updateStats([mean, variance]: [tf.Tensor1D, tf.Tensor1D], n: number): void {
+    const stats = this.stats;
+    if (!stats) return;
+    tf.tidy(() => {
+      const batch = tf.stack([mean, tf.mul(variance, n > 1 ? n / (n - 1) : 1)]);
+      stats.assign(tf.add(tf.mul(stats, 1 - BN_MOMENTUM), tf.mul(batch, BN_MOMENTUM)));
+    });
+  }
+
+  /** x: [B,784] → ip1's output z [B,2], before the embedding's last step. */
+  private ip1(x: tf.Tensor2D): tf.Tensor2D {
     return tf.tidy(() => {
       let h: tf.Tensor = x;
       if (this.preset.stages.length) {
@@ -106,8 +166,7 @@ export class Net {
       this.preset.hidden.forEach((_, i) => {
         h = tf.prelu(tf.add(tf.matMul(h as tf.Tensor2D, this.v(`fc${i + 1}/w`) as tf.Tensor2D), this.v(`fc${i + 1}/b`)), this.v(`fc${i + 1}/prelu`));
       });
-      const z = tf.add(tf.matMul(h as tf.Tensor2D, this.v('ip1/w') as tf.Tensor2D), this.v('ip1/b'));
-      return tf.prelu(z, this.v('ip1/prelu')) as tf.Tensor2D;
+      return tf.add(tf.matMul(h as tf.Tensor2D, this.v('ip1/w') as tf.Tensor2D), this.v('ip1/b')) as tf.Tensor2D;
     });
   }
 
@@ -124,11 +183,25 @@ export class Net {
   /** Number of parameters. */
   get size(): number { return this.vars[0].size; }
 
+  /** A [size] tensor of ones, zero over the named weights (a per-weight factor over the flat variable). */
+  maskWithout(names: readonly string[]): tf.Tensor1D {
+    const mask = new Float32Array(this.size).fill(1);
+    for (const name of names) {
+      const l = this.layout.get(name);
+      if (!l) throw new Error(`no weight ${name}`);
+      mask.fill(0, l.offset, l.offset + l.size);
+    }
+    return tf.tensor1d(mask);
+  }
+
   /** Copy of the weights as named arrays (checkpoint / export). */
   async read(): Promise<WeightSpec[]> {
     const flat = (await this.vars[0].data()) as Float32Array;
     return [...this.layout].map(([name, l]) => ({ name, shape: l.shape.slice(), values: flat.slice(l.offset, l.offset + l.size) }));
   }
 
-  dispose(): void { this.vars.forEach((v) => v.dispose()); }
+  dispose(): void {
+    this.vars.forEach((v) => v.dispose());
+    this.stats?.dispose();
+  }
 }

@@ -2,8 +2,10 @@
  * A run saved to disk in TensorFlow.js's own format (model.json + weights.bin, as written by
  * tf.io.browserDownloads and read by tf.io.browserFiles): one named tensor per layer, the
  * optimiser's buffers, the class centers; the step, the data cursor, the loss with its parameters,
- * ring loss's radius R and the hyper-parameters in `userDefinedMetadata`. Loading it back resumes the
- * run exactly. Version 1 files (before the loss family) are center-loss runs. DOM-free (worker and Node).
+ * ring loss's radius R, a cosine head's batch-norm statistics and the hyper-parameters in
+ * `userDefinedMetadata`. Loading it back resumes the run exactly. Version 1 files (before the loss family)
+ * are center-loss runs; a cosine head saved by version 2 had a PReLU embedding and is refused (its weights
+ * mean another network). DOM-free (worker and Node).
  */
 import * as tf from '@tensorflow/tfjs';
 import type { BatcherState } from '../data/batcher';
@@ -11,12 +13,14 @@ import { CENTER_RULES, type CenterUpdateRule } from './centerLoss';
 import { layerShapes } from './model';
 import { EMBED_DIM, NUM_CLASSES, PRESETS, type ModelId } from './presets';
 import type { OptimizerId, RunCheckpoint } from './trainer';
-import { LOSS_IDS, type LossId } from './losses/ids';
+import { LOSS_IDS, LOSS_NAMES, isCosineHead, type LossId } from './losses/ids';
 
 export const SAVE_FORMAT = 'flock-run';
-export const SAVE_VERSION = 2;
-/** The versions this Flock reads (1: center loss only, no loss fields). */
-const READS = [1, 2];
+export const SAVE_VERSION = 3;
+/** The versions this Flock reads (1: center loss only, no loss fields; 3: a cosine head's batch-norm statistics). */
+const READS = [1, 2, 3];
+/** The tensor holding a cosine head's batch-norm running mean and variance ([2, EMBED_DIM]). */
+const EMBED_STATS = 'embedding/stats';
 
 export interface SavedRunMeta {
   version: number;
@@ -60,6 +64,7 @@ export async function encodeRun(saved: SavedRun, name: string): Promise<{ json: 
   tensors['optimizer/first'] = tf.tensor1d(cp.first);
   tensors['optimizer/second'] = tf.tensor1d(cp.second);
   if (cp.centerVelocity) tensors['centers/velocity'] = tf.tensor2d(cp.centerVelocity, [NUM_CLASSES, EMBED_DIM]);
+  if (cp.embedStats) tensors[EMBED_STATS] = tf.tensor2d(cp.embedStats, [2, EMBED_DIM]);
   try {
     const { data, specs } = await tf.io.encodeWeights(tensors);
     const stored: Stored = { ...meta, step: cp.step, adamSteps: cp.adamSteps, optimizer: cp.optimizer, cursor };
@@ -100,7 +105,7 @@ export async function decodeRun(artifacts: tf.io.ModelArtifacts): Promise<SavedR
   }
   const s = (artifacts.userDefinedMetadata as { flock?: Partial<Stored> } | undefined)?.flock;
   if (!s || typeof s !== 'object') throw new SaveFileError('the file has no Flock metadata');
-  if (!READS.includes(s.version as number)) throw new SaveFileError(`the file is version ${String(s.version)}; this Flock reads versions ${READS.join(' and ')}`);
+  if (!READS.includes(s.version as number)) throw new SaveFileError(`the file is version ${String(s.version)}; this Flock reads versions ${READS.slice(0, -1).join(', ')} and ${READS.at(-1)}`);
   if (typeof s.model !== 'string' || !Object.hasOwn(PRESETS, s.model)) throw new SaveFileError(`unknown model ${JSON.stringify(s.model)}`);
   if (!isInt(s.step) || !isInt(s.adamSteps) || !isInt(s.seed) || !isInt(s.batch, 1) || !s.cursor || !isInt(s.cursor.epoch) || !isInt(s.cursor.offset)) {
     throw new SaveFileError('the step, seed, batch or data cursor in the file is missing or invalid');
@@ -145,6 +150,11 @@ export async function decodeRun(artifacts: tf.io.ModelArtifacts): Promise<SavedR
     const second = await read('optimizer/second', [weights.length]);
     const centers = await read('centers', [NUM_CLASSES, EMBED_DIM]);
     const centerVelocity = tensors['centers/velocity'] ? await read('centers/velocity', [NUM_CLASSES, EMBED_DIM]) : undefined;
+    const loss = (s.loss ?? 'center') as LossId;
+    if (isCosineHead(loss) && !tensors[EMBED_STATS]) {
+      throw new SaveFileError(`this ${LOSS_NAMES[loss]} run was saved by an earlier Flock, whose cosine heads ended the embedding in PReLU (now batch norm), so its weights do not fit; train it again`);
+    }
+    const embedStats = isCosineHead(loss) ? await read(EMBED_STATS, [2, EMBED_DIM]) : undefined;
     const meta: SavedRunMeta = {
       version: s.version as number, run: String(s.run ?? ''), model, seed: s.seed, lambda: s.lambda!, alpha: s.alpha!,
       update: s.update as CenterUpdateRule, lr: s.lr!, batch: s.batch, accuracy: s.accuracy!,
@@ -152,6 +162,7 @@ export async function decodeRun(artifacts: tf.io.ModelArtifacts): Promise<SavedR
     };
     const checkpoint: RunCheckpoint = { step: s.step, weights, first, second, adamSteps: s.adamSteps, optimizer: s.optimizer, centers, centerVelocity };
     if (s.radius !== undefined) checkpoint.radius = s.radius;
+    if (embedStats) checkpoint.embedStats = embedStats;
     return {
       meta,
       checkpoint,

@@ -5,7 +5,7 @@ import { shortNumber, type LossParam } from '../state/table';
 import { RULE_NAMES } from '../train/rules';
 
 /** How a loss parameter reads in a title or caption. */
-const SYMBOL: Record<LossParam, string> = { lambda: 'λ', alpha: 'α', s: 's', m: 'm', delta: 'δ', ringLr: 'lr_R' };
+export const SYMBOL: Record<LossParam, string> = { lambda: 'λ', alpha: 'α', s: 's', m: 'm', delta: 'δ', ringLr: 'lr_R' };
 
 /**
  * A loss with the parameters that define it (not the learning rates α and lr_R, which the metrics and

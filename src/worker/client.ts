@@ -4,7 +4,7 @@
  * the worker answers each with one reply carrying that id, or 'refused'. Everything else the worker
  * posts (snapshots, heartbeats, progress, …) is a stream handed to `onMessage`.
  */
-import { convKernelsFromUrl } from '../state/kernels';
+import { convKernelsFromUrl, pipelineWarmupFromUrl } from '../state/kernels';
 import type { FromWorker, RefusalReason, ReplyTo, ToWorker, WorkerReply, WorkerRequest } from './protocol';
 
 /** What a client needs of a Worker (a fake one in unit tests). */
@@ -83,8 +83,11 @@ export class TrainerClient {
   }
 
   send(m: Exclude<ToWorker, WorkerRequest>): void {
-    // The page URL's ?kernels= flag rides along with init (the worker cannot see the page URL).
-    if (m.type === 'init' && m.kernels === undefined) m = { ...m, kernels: convKernelsFromUrl(globalThis.location?.search ?? '') };
+    // The page URL's ?kernels= and ?warmup= flags ride along with init (the worker cannot see the page URL).
+    if (m.type === 'init' && m.kernels === undefined) {
+      const search = globalThis.location?.search ?? '';
+      m = { ...m, kernels: convKernelsFromUrl(search), warmup: pipelineWarmupFromUrl(search) };
+    }
     this.worker.postMessage(m);
   }
 

@@ -118,7 +118,7 @@ export class WorkerHost {
       const chunk = preset.stages.length ? 100 : 500;
       // After the conv self-check: until it resolves, a pipeline the warm-up shares with another tfjs
       // call is still a promise in tfjs' cache, and that call would throw.
-      warm = kernels.convCheck.then(() => precompilePipelines(preset, batchFor(m.config, model), chunk, hyperOf('center', m.config, model), kernels.lossOps))
+      if (m.warmup !== false) warm = kernels.convCheck.then(() => precompilePipelines(preset, batchFor(m.config, model), chunk, hyperOf('center', m.config, model), kernels.lossOps))
         .catch((e: unknown) => console.warn(`pipeline warm-up failed (the pipelines compile on first use instead): ${e instanceof Error ? e.message : e}`));
     }
     const data = await loadMnist(m.dataBase, (p) => this.out.toPage({ type: 'progress', file: p.file, loaded: p.overallLoaded, total: p.overallTotal }));

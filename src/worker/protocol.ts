@@ -7,7 +7,7 @@ import type { RunCheckpoint, RunGeometry } from '../train/trainer';
 import type { BatcherState } from '../data/batcher';
 import type { ModelId } from '../train/presets';
 import type { DigitEmbedding } from '../train/embedDigit';
-import type { BackendName, LiveKey } from '../state/table';
+import type { BackendName, LiveKey, LossParam } from '../state/table';
 import type { RunConfig, RunId } from '../state/runs';
 import type { ConvKernelChoice } from '../state/kernels';
 
@@ -15,6 +15,9 @@ export type { BackendName, ConvKernelChoice, LiveKey, RunConfig, RunId };
 
 /** A run's checkpoint plus its data cursor. */
 export interface RunResume extends RunCheckpoint { cursor: BatcherState }
+
+/** The values a saved run was trained with, of the parameters its loss reads (λ, α, s, m, δ, lr_R). */
+export type SavedParams = Partial<Record<LossParam, number>>;
 
 /** The state of every run, kept in the worker every few seconds and mirrored to the UI (transferred). */
 export interface Checkpoint {
@@ -33,6 +36,8 @@ export type ToWorker =
       replay?: ModelId;
       /** WebGPU: Flock's WGSL convolution kernels ('flock', the default) or tfjs' own ('tfjs'; page URL ?kernels=tfjs). */
       kernels?: ConvKernelChoice;
+      /** WebGPU: compile the pipelines while the data downloads (src/train/warmup.ts; the default) or not (page URL ?warmup=0). */
+      warmup?: boolean;
     }
   | { type: 'train' }
   | { type: 'pause' }
@@ -143,7 +148,7 @@ export type RefusalReason = 'no-run' | 'no-checkpoint' | 'bad-file' | 'unreadabl
 export type WorkerReply =
   | { type: 'rolledback'; session: number; id: number; run: RunId; step: number }
   | { type: 'saved'; session: number; id: number; run: RunId; name: string; json: string; weights: ArrayBuffer }
-  | { type: 'loaded'; session: number; id: number; run: RunId; step: number; file: string; lambda: number }
+  | { type: 'loaded'; session: number; id: number; run: RunId; step: number; file: string; params: SavedParams }
   /** The request `id` could not be done; `message` is the user-facing sentence (nothing was changed). */
   | { type: 'refused'; session: number; id: number; request: WorkerRequest['type']; reason: RefusalReason; message: string };
 

@@ -53,7 +53,7 @@ export async function answer(m: WorkerRequest, session: TrainingSession | null):
         const opened = await openSave(m.files, session.model, slot.run.hyper.loss ?? 'center');
         session.restore(m.run, opened.resume);
         slot.lastGood = opened.resume;
-        return { reply: { type: 'loaded', id: m.id, run: m.run, step: opened.resume.step, file: opened.file, lambda: opened.lambda }, transfer: [], changed: true };
+        return { reply: { type: 'loaded', id: m.id, run: m.run, step: opened.resume.step, file: opened.file, params: opened.params }, transfer: [], changed: true };
       } catch (e) {
         if (e instanceof SaveFileError) return refuse(m, 'bad-file', `Could not load the run: ${e.message}. Nothing was changed.`);
         return refuse(m, 'unreadable', `Could not load the run: it could not be read (${errorText(e)}). Nothing was changed.`);

@@ -7,9 +7,9 @@ import type * as tf from '@tensorflow/tfjs';
 import { SAVE_VERSION, SaveFileError, artifactsFromJson, decodeRun, encodeRun } from '../train/savefile';
 import { PRESETS, type ModelId } from '../train/presets';
 import { lossParams, type Run } from '../train/trainer';
-import { LOSS_NAMES, type LossId } from '../train/losses/ids';
+import { LOSS_NAMES, LOSS_PARAMS, type LossId } from '../train/losses/ids';
 import type { BatcherState } from '../data/batcher';
-import type { RunId, RunResume } from './protocol';
+import type { RunId, RunResume, SavedParams } from './protocol';
 
 /** What is saved besides the run's state. */
 export interface SaveContext { id: RunId; model: ModelId; seed: number; batch: number; accuracy: number; cursor: BatcherState }
@@ -28,8 +28,8 @@ export async function encodeSave(run: Run, c: SaveContext, name: string): Promis
   return { json: JSON.stringify(json), weights };
 }
 
-/** A saved run read back: where it resumes, which file it came from, the λ it was saved with. */
-export interface OpenedSave { resume: RunResume; file: string; lambda: number }
+/** A saved run read back: where it resumes, which file it came from, the values it was saved with of the parameters its loss reads. */
+export interface OpenedSave { resume: RunResume; file: string; params: SavedParams }
 
 /**
  * Reads a model.json + weights.bin pair, whatever the browser named the files, for a panel training
@@ -56,5 +56,8 @@ export async function openSave(files: readonly File[], model: ModelId, loss: Los
   if (saidLoss !== loss) {
     throw new SaveFileError(`${jsonFile.name} is a run of ${LOSS_NAMES[saidLoss]}, and this panel trains ${loss === 'center' ? 'softmax only or center loss' : LOSS_NAMES[loss]}; load it into a panel of that loss`);
   }
-  return { resume: { ...saved.checkpoint, cursor: saved.cursor }, file: jsonFile.name, lambda: saved.meta.lambda };
+  // Files of version 1 (center loss only) carry λ and α alone; a parameter a file lacks is not compared.
+  const params: SavedParams = Object.fromEntries(
+    LOSS_PARAMS[loss].filter((k) => typeof saved.meta[k] === 'number').map((k) => [k, saved.meta[k]]));
+  return { resume: { ...saved.checkpoint, cursor: saved.cursor }, file: jsonFile.name, params };
 }

@@ -5,8 +5,9 @@
  */
 import { RequestRefused, type RequestOf } from '../../worker/client';
 import type { ReplyTo, WorkerRequest } from '../../worker/protocol';
-import { runSetup, type RunConfig, type RunId } from '../../state/runs';
-import { runTitle } from '../runTitles';
+import { runLoss, type RunConfig, type RunId } from '../../state/runs';
+import { LOSS_PARAM_NAMES, type LossParam } from '../../state/table';
+import { SYMBOL, runTitle } from '../runTitles';
 
 export type Request = <K extends WorkerRequest['type']>(m: RequestOf<K> & { type: K }) => Promise<ReplyTo[K]>;
 
@@ -16,10 +17,15 @@ export interface RunRequests {
   load: (run: RunId, files: File[]) => void;
 }
 
-/** The notice for a loaded run, noting when it was saved with another λ than its panel goes on with. */
+/**
+ * The notice for a loaded run, noting the parameters (λ, α, s, m, δ, lr_R) it was saved with that differ
+ * from those its panel goes on with.
+ */
 export function loadedNotice(r: ReplyTo['load'], config: RunConfig): string {
-  const now = runSetup(r.run, config).lambda;
-  const note = r.lambda !== now ? ` It was saved with λ = ${r.lambda}; this panel goes on with λ = ${now}.` : '';
+  const now = runLoss(r.run, config);
+  const differ = LOSS_PARAM_NAMES.filter((k) => r.params[k] !== undefined && r.params[k] !== now[k]);
+  const list = (values: Partial<Record<LossParam, number>>) => differ.map((k) => `${SYMBOL[k]} = ${values[k]}`).join(', ');
+  const note = differ.length ? ` It was saved with ${list(r.params)}; this panel goes on with ${list(now)}.` : '';
   return `Loaded ${r.file} into “${runTitle(r.run, config)}”: resumed at step ${r.step}.${note}`;
 }
 
