@@ -5,6 +5,7 @@
  * with a notice. Tiny model, 100 probe digits, batch 16: SwiftShader steps slowly.
  */
 import { copyFile, mkdir, readFile } from 'node:fs/promises';
+import type { Download } from '@playwright/test';
 import { resolve } from 'node:path';
 import type { Locator, Page } from '@playwright/test';
 import { test, expect, sharePage } from '../testkit/fixtures';
@@ -68,7 +69,7 @@ test.describe.serial('the loss family', () => {
     });
   }
 
-  test('compare losses: softmax only first, one panel per loss, all from the same step-0 embedding', async ({ page, server, pageErrors }) => {
+  test('compare losses: softmax only first, one panel per loss, all from the same initial weights', async ({ page, server, pageErrors }) => {
     await openApp(page, server.url, { ...SMALL, losses: 'center,ring,arcface' });
     const regions = page.getByRole('region');
     await expect(regions).toHaveCount(4);
@@ -80,15 +81,22 @@ test.describe.serial('the loss family', () => {
     // the dense layer (ArcFace classifies by angle, argmax cos θ, so its step-0 accuracy may differ).
     const at0 = await Promise.all(runs.map((r) => page.getByTestId(`readout-${r}`).textContent()));
     expect(new Set(at0.slice(0, 3)).size).toBe(1);
-    const points: string[] = [];
+    const points: [number, number][][] = [];
     for (const name of titles) {
       const region = page.getByRole('region', { name, exact: true });
       const [d] = await Promise.all([page.waitForEvent('download'), region.getByRole('button', { name: 'Export embeddings' }).click()]);
       const doc = JSON.parse(await readFile(await d.path(), 'utf8')) as { step: number; points: [number, number][] };
       expect(doc.step).toBe(0);
-      points.push(JSON.stringify(doc.points));
+      points.push(doc.points);
     }
-    expect(new Set(points).size).toBe(1);
+    expect(new Set(points.slice(0, 3).map((p) => JSON.stringify(p))).size).toBe(1);
+    // ArcFace's embedding ends in batch norm instead of PReLU (slope 0.25 at init): from the same dense
+    // output z, at step 0 (running mean 0, variance 1) its point is z/√(1 + 1e-5) where softmax only's
+    // is z (z ≥ 0) or 0.25·z (z < 0).
+    const arc = points[3].flat();
+    const dense = points[0].flat().map((v) => (v >= 0 ? v : v / 0.25) / Math.sqrt(1 + 1e-5));
+    expect(arc.length).toBe(dense.length);
+    expect(Math.max(...arc.map((v, i) => Math.abs(v - dense[i]) / (1e-3 + Math.abs(dense[i]))))).toBeLessThan(1e-4);
     // The checkboxes say which losses are compared; the λ grid toggle is still there.
     for (const name of ['center loss', 'ring loss', 'ArcFace']) await expect(page.getByRole('checkbox', { name, exact: true })).toBeChecked();
     await expect(page.getByRole('checkbox', { name: 'NormFace', exact: true })).not.toBeChecked();
@@ -100,6 +108,42 @@ test.describe.serial('the loss family', () => {
     await mkdir(ARTIFACTS, { recursive: true });
     await page.screenshot({ path: resolve(ARTIFACTS, 'flock-losses-1440.png'), fullPage: true });
     if (process.env.UPDATE_SCREENSHOT) await copyFile(resolve(ARTIFACTS, 'flock-losses-1440.png'), resolve(import.meta.dirname, '../docs/losses.png'));
+    expect(pageErrors).toEqual([]);
+  });
+
+  test('an ArcFace run saved, reset and loaded resumes where it was (batch-norm statistics included); the notice names an s changed since', async ({ page, server, pageErrors }) => {
+    await openApp(page, server.url, { ...SMALL, loss: 'arcface' });
+    const region = page.getByRole('region', { name: 'Softmax + ArcFace (s 10, m 0.2)', exact: true });
+    await trainTo(page, ['softmax', 'center'], 10);
+    const before = await page.getByTestId('readout-center').textContent();
+    const tight = await page.getByTestId('compactness-center').textContent();
+    const got: Download[] = [];
+    const two = new Promise<void>((done) => {
+      const on = (d: Download) => { got.push(d); if (got.length === 2) { page.off('download', on); done(); } };
+      page.on('download', on);
+    });
+    await region.getByRole('button', { name: 'Download weights' }).click();
+    await two;
+    await mkdir(ARTIFACTS, { recursive: true });
+    const files = await Promise.all(got.map(async (d) => { const f = resolve(ARTIFACTS, `arc-${d.suggestedFilename()}`); await d.saveAs(f); return f; }));
+    const json = JSON.parse(await readFile(files.find((f) => f.endsWith('.json'))!, 'utf8'));
+    expect(json.weightsManifest[0].weights.map((w: { name: string }) => w.name)).toContain('embedding/stats');
+    await page.getByRole('button', { name: 'Reset' }).click();
+    await expect(page.getByTestId('readout-center')).toHaveText(/^step 0 /);
+    await page.getByTestId('load-weights-center').setInputFiles(files);
+    // The probe embeds through the restored running statistics: the same readout and compactness as before.
+    await expect(page.getByTestId('readout-center')).toHaveText(before!, { timeout: 60_000 });
+    await expect(page.getByTestId('compactness-center')).toHaveText(tight!);
+    await expect(page.getByTestId('notices')).toContainText('resumed at step');
+    await expect(page.getByTestId('notices')).not.toContainText('It was saved with');
+    await page.getByRole('button', { name: 'Dismiss' }).click();
+    // Raise s, load the same files: the notice says which s it was saved with and which the panel goes on with.
+    await page.getByRole('slider', { name: SLIDERS.s }).focus();
+    await page.keyboard.press('ArrowRight');
+    const s = await page.getByTestId('s-value').textContent();
+    expect(s).not.toBe('10');
+    await page.getByTestId('load-weights-center').setInputFiles(files);
+    await expect(page.getByTestId('notices')).toContainText(`It was saved with s = 10; this panel goes on with s = ${s}.`);
     expect(pageErrors).toEqual([]);
   });
 

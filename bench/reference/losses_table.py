@@ -99,6 +99,8 @@ Written by `bench/reference/losses_table.py` from `bench/reference/logs/losses/*
 (`bench/reference/losses_grid.sh`: the PyTorch reference trains softmax only plus one run per loss from the same
 initial weights on the same batches, one process per seed, one torch thread). Formulas: `src/train/losses/`
 (`bench/reference/losses.py` is the same in PyTorch); defaults and control ranges: `src/train/presets.json` "losses".
+The cosine heads' rows below were measured before their recipe changed on 2026-12-02 (PReLU embedding, class
+weights decayed); their current numbers, four seeds, are in `losses-cosine-recipe.md`.
 
 Picture: the app's definition (presets.json "picture": the loss run's compactness ≤ 0.5 × softmax-only's, both
 probe accuracies ≥ 90 %, probe of the app's 2,000 digits every 20 steps). For the cosine heads (NormFace, CosFace,
