@@ -222,7 +222,7 @@ function data(n: number) {
 function screen(view: GeometryView, g: LossGeometry, w: number, h: number, fit: Domain, hl: number | null) {
   const raw = data(600);
   const shown = viewLayers(view, raw.points, raw.centers, g);
-  const vp = new Viewport(0);
+  const vp = new Viewport({ duration: 0 });
   vp.resize(w, h);
   vp.setFit(view === 'circle' ? circleDomain() : fit, false);
   vp.frame(0);

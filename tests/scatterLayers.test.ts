@@ -27,7 +27,7 @@ function data(n: number) {
 
 /** What the screen draws for these props: the Viewport's mapping after it fitted `fit`, then the layers. */
 function screen(p: ReturnType<typeof data>, w: number, h: number, fit: Domain, highlight: number | null) {
-  const vp = new Viewport(0);
+  const vp = new Viewport({ duration: 0 });
   vp.resize(w, h);
   vp.setFit(fit, false);
   vp.frame(0);
@@ -127,7 +127,7 @@ describe('point layer', () => {
 describe('Viewport', () => {
   const fit: Domain = { x: [-2, 2], y: [-1, 1] };
   const sized = () => {
-    const v = new Viewport(400);
+    const v = new Viewport({ duration: 400 });
     v.resize(400, 200);
     v.setFit(fit, false);
     expect(v.frame(0)).toBe('jump');

@@ -157,7 +157,8 @@ describe('Run', () => {
     [a, b, c].forEach((r) => r.dispose());
   });
 
-  it('leaks no tensors across steps and probes', async () => {
+  it('leaks no tensors across steps and probes, nor once disposed', async () => {
+    const before = tf.memory().numTensors;
     const run = new Run('leak', PRESETS.tiny, initialWeights(PRESETS.tiny, 1), c0, hyper({ optimizer: 'adam' }), composedCenterLoss);
     const { x, y } = batch(3);
     const probeX = tf.zeros([40, 784]) as tf.Tensor2D;
@@ -174,6 +175,7 @@ describe('Run', () => {
     expect(tf.memory().numTensors).toBe(start);
     tf.dispose([x, y, probeX]);
     run.dispose();
+    expect(tf.memory().numTensors).toBe(before);
   });
 });
 
@@ -315,7 +317,8 @@ describe('loss family (hyper.loss)', () => {
     [a, b].forEach((r) => r.dispose());
   });
 
-  it.each(others)('%s: leaks no tensors across steps, probes and geometry reads', async (loss) => {
+  it.each(others)('%s: leaks no tensors across steps, probes and geometry reads, nor once disposed', async (loss) => {
+    const before = tf.memory().numTensors;
     const run = new Run(`leak-${loss}`, PRESETS.tiny, initialWeights(PRESETS.tiny, 1), c0, lossHyper(loss), composedCenterLoss);
     const { x, y } = batch(3);
     const probeX = tf.zeros([40, 784]) as tf.Tensor2D;
@@ -331,6 +334,7 @@ describe('loss family (hyper.loss)', () => {
     expect(tf.memory().numTensors).toBe(start);
     tf.dispose([x, y, probeX]);
     run.dispose();
+    expect(tf.memory().numTensors).toBe(before);
   });
 });
 

@@ -97,9 +97,10 @@ export class Net {
     }
     const flat = new Float32Array(offset);
     for (const w of weights) flat.set(w.values, this.layout.get(w.name)!.offset);
-    this.vars = [tf.variable(tf.tensor1d(flat), true, `${prefix}/weights`)];
+    // tidy: a variable shares its initial tensor's data, and that tensor would otherwise stay registered.
+    this.vars = [tf.tidy(() => tf.variable(tf.tensor1d(flat), true, `${prefix}/weights`))];
     this.stats = embedding === 'batchnorm'
-      ? tf.variable(tf.tensor2d([...new Array(EMBED_DIM).fill(0), ...new Array(EMBED_DIM).fill(1)], [2, EMBED_DIM]), false, `${prefix}/bn`)
+      ? tf.tidy(() => tf.variable(tf.tensor2d([...new Array(EMBED_DIM).fill(0), ...new Array(EMBED_DIM).fill(1)], [2, EMBED_DIM]), false, `${prefix}/bn`))
       : null;
   }
 
@@ -127,14 +128,14 @@ export class Net {
    */
   embedTraining(x: tf.Tensor2D): { feat: tf.Tensor2D; batch: [tf.Tensor1D, tf.Tensor1D] | null } {
     if (!this.stats) return { feat: this.embed(x), batch: null };
-    let batch: [tf.Tensor1D, tf.Tensor1D] | null = null;
+    const out: { batch: [tf.Tensor1D, tf.Tensor1D] | null } = { batch: null };
     const feat = tf.tidy(() => {
       const z = this.ip1(x);
       const { mean, variance } = tf.moments(z, 0);
-      batch = [tf.keep(mean as tf.Tensor1D), tf.keep(variance as tf.Tensor1D)];
+      out.batch = [tf.keep(mean as tf.Tensor1D), tf.keep(variance as tf.Tensor1D)];
       return tf.div(tf.sub(z, mean), tf.sqrt(tf.add(variance, BN_EPS))) as tf.Tensor2D;
     });
-    return { feat, batch };
+    return { feat, batch: out.batch };
   }
 
   /** Batch norm's running statistics after a batch of `n` with these moments (PyTorch's update, unbiased variance). */

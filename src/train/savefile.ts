@@ -155,6 +155,7 @@ export async function decodeRun(artifacts: tf.io.ModelArtifacts): Promise<SavedR
       throw new SaveFileError(`this ${LOSS_NAMES[loss]} run was saved by an earlier Flock, whose cosine heads ended the embedding in PReLU (now batch norm), so its weights do not fit; train it again`);
     }
     const embedStats = isCosineHead(loss) ? await read(EMBED_STATS, [2, EMBED_DIM]) : undefined;
+    if (embedStats && !embedStats.subarray(EMBED_DIM).every((v) => v >= 0)) throw new SaveFileError(`"${EMBED_STATS}" holds a negative variance`);
     const meta: SavedRunMeta = {
       version: s.version as number, run: String(s.run ?? ''), model, seed: s.seed, lambda: s.lambda!, alpha: s.alpha!,
       update: s.update as CenterUpdateRule, lr: s.lr!, batch: s.batch, accuracy: s.accuracy!,

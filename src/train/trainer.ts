@@ -7,7 +7,7 @@
  *   lr_t = lr · 0.8^⌊epoch/20⌋ · min(1, (t+1)/W)          (as in the port; W = the preset's warm-up, t = steps taken)
  *   g ← ∇total + wd·w                                     (L2 weight decay on every parameter, both optimisers,
  *                                                          as torch.optim.SGD/Adam(weight_decay=5e-4); a cosine
- *                                                          head's class weights excepted, see DECAY_FREE)
+ *                                                          head's class weights excepted, see decayFree)
  *   SGD:  m ← μ·m + g;  w ← w − lr_t·m                    (torch.optim.SGD, dampening 0, no Nesterov)
  *   Adam: m ← β1·m + (1−β1)·g;  v ← β2·v + (1−β2)·g²;     (torch.optim.Adam, β 0.9/0.999, ε 1e-8)
  *         w ← w − lr_t·m̂/(√v̂ + ε),  m̂ = m/(1−β1^t),  v̂ = v/(1−β2^t)
@@ -145,13 +145,14 @@ export class Run {
     private readonly ops: CenterLossOps,
   ) {
     this.net = new Net(preset, weights, id, isCosineHead(hyper.loss ?? 'center') ? 'batchnorm' : 'prelu');
-    this.momenta = this.net.vars.map((v) => tf.variable(tf.zerosLike(v), false, `${v.name}/m`));
-    this.second = this.net.vars.map((v) => tf.variable(tf.zerosLike(v), false, `${v.name}/v`));
+    // tidy: a variable shares its initial tensor's data, and that tensor would otherwise stay registered.
+    this.momenta = this.net.vars.map((v) => tf.tidy(() => tf.variable(tf.zerosLike(v), false, `${v.name}/m`)));
+    this.second = this.net.vars.map((v) => tf.tidy(() => tf.variable(tf.zerosLike(v), false, `${v.name}/v`)));
     this.bufferOwner = hyper.optimizer ?? 'sgd';
     // trainable: contrastive-center differentiates them (center loss never asks for their gradient)
-    this.centers = tf.variable(tf.tensor2d(centers0, [NUM_CLASSES, centers0.length / NUM_CLASSES]), true, `${id}/centers`);
-    this.centerVelocity = tf.variable(tf.zerosLike(this.centers), false, `${id}/centers/v`);
-    this.radius = tf.variable(tf.scalar(-1), true, `${id}/radius`);
+    this.centers = tf.tidy(() => tf.variable(tf.tensor2d(centers0, [NUM_CLASSES, centers0.length / NUM_CLASSES]), true, `${id}/centers`));
+    this.centerVelocity = tf.tidy(() => tf.variable(tf.zerosLike(this.centers), false, `${id}/centers/v`));
+    this.radius = tf.tidy(() => tf.variable(tf.scalar(-1), true, `${id}/radius`));
     const exempt = decayFree(hyper.loss ?? 'center');
     this.decayMask = exempt.length ? this.net.maskWithout(exempt) : null;
   }
@@ -207,19 +208,20 @@ export class Run {
     }
     const own = loss === 'contrastive-center' ? this.centers : loss === 'ring' ? this.radius : null;
     let parts: tf.Tensor1D | null = null;
-    let batch: [tf.Tensor1D, tf.Tensor1D] | null = null;
+    // A holder: TypeScript does not see assignments made inside the closure below.
+    const moments: { batch: [tf.Tensor1D, tf.Tensor1D] | null } = { batch: null };
     const { value, grads } = tf.variableGrads(() => {
       const e = this.net.embedTraining(x);
-      batch = e.batch;
+      moments.batch = e.batch;
       const o = objective(loss, e.feat, y,
         { w: this.net.classWeights(), centers: this.centers as tf.Tensor2D, radius: this.radius as tf.Scalar }, p);
       parts = tf.keep(o.parts);
       return o.total;
     }, own ? [...this.net.vars, own] : this.net.vars);
     this.optimizerStep(grads, this.stepLr(epoch));
-    if (batch) {
-      this.net.updateStats(batch, x.shape[0]);
-      tf.dispose(batch);
+    if (moments.batch) {
+      this.net.updateStats(moments.batch, x.shape[0]);
+      tf.dispose(moments.batch);
     }
     const g = own && grads[own.name];
     if (own && g) tf.tidy(() => own.assign(tf.sub(own, tf.mul(g, own === this.centers ? p.alpha : p.ringLr))));

@@ -168,7 +168,7 @@ export class TrainingSession {
     for (const s of this.slots.values()) {
       if (s.diverged) continue;
       const cp = await s.run.checkpoint();
-      if (!cp.weights.every(Number.isFinite) || !cp.centers.every(Number.isFinite)) { s.diverged = true; continue; }
+      if (![cp.weights, cp.centers, cp.embedStats ?? []].every((a) => a.every(Number.isFinite))) { s.diverged = true; continue; }
       s.lastGood = { ...cp, cursor: s.batcher.state };
     }
     this.lastCheckpoint = performance.now();

@@ -19,6 +19,7 @@ import { circleDomain, viewLayers, type GeometryView } from './circleView';
 import { drawGeometry, geometryMarks, type GeometryMarks, type LossGeometry } from './geometryLayer';
 import { PointIndex } from './hitTest';
 import { Legend } from './legend';
+import { FrameBudget, TRANSITION_MS } from './motion';
 import { PointerInput } from './pointer';
 import { drawPoints, groupByClass, INTERLEAVE, UNLABELED, type ClassGroups } from './pointLayer';
 import { renderPlotImage } from './render';
@@ -34,7 +35,10 @@ export type { ScatterOptions, ScatterProps, ScatterTestApi } from './props';
 
 export class Scatter {
   private readonly colors = CLASS_COLORS;
-  private readonly duration: number;
+  /** The transitions' length, read by the tweens, viewport and axes; set at each update (see FrameBudget). */
+  private readonly motion: { duration: number };
+  private readonly reducedMotion: boolean;
+  private readonly budget = new FrameBudget();
   private title: string;
   private onLegendClick: ((cls: number | null) => void) | undefined;
   /** The e2e specs' view of this plot; null outside the e2e build. */
@@ -83,18 +87,18 @@ export class Scatter {
 
   constructor(container: HTMLElement, opts: ScatterOptions) {
     this.title = opts.title;
-    const reducedMotion = typeof matchMedia === 'function' && matchMedia('(prefers-reduced-motion: reduce)').matches;
-    this.duration = reducedMotion ? 0 : 400;
-    this.viewport = new Viewport(this.duration);
-    this.points = new PointTween(this.duration);
-    this.centers = new PointTween(this.duration);
+    this.reducedMotion = typeof matchMedia === 'function' && matchMedia('(prefers-reduced-motion: reduce)').matches;
+    this.motion = { duration: this.reducedMotion ? 0 : TRANSITION_MS };
+    this.viewport = new Viewport(this.motion);
+    this.points = new PointTween(this.motion);
+    this.centers = new PointTween(this.motion);
 
     const doc = container.ownerDocument;
     this.legend = new Legend(doc, this.colors, (cls) => this.legendClick(cls));
     this.tooltip = new PointTooltip(doc);
     const dom = (this.dom = buildScatterDom(doc, opts, this.legend.el, this.tooltip));
     this.ctx = dom.canvas.getContext('2d');
-    this.axes = new AxesSvg(dom.axisX, dom.axisY, dom.gridX, dom.gridY, this.duration);
+    this.axes = new AxesSvg(dom.axisX, dom.axisY, dom.gridX, dom.gridY, this.motion);
     this.centerSvg = new CenterSvg(dom.centers.node()!, this.colors);
 
     this.zoom = new ZoomControl(dom.zoomRect, this.viewport, d3now, () => this.scheduleDraw());
@@ -143,6 +147,7 @@ export class Scatter {
   update(p: ScatterProps): void {
     if (this.destroyed) return;
     const now = d3now();
+    this.syncMotion(now);
     if (p.title !== undefined) this.setTitle(p.title);
     this.onLegendClick = p.onLegendClick;
     this.zoom.onChange = p.onZoomChange;
@@ -354,10 +359,22 @@ export class Scatter {
     this.rafId = requestAnimationFrame(this.frame);
   }
 
-  private readonly frame = (): void => {
+  private readonly frame = (time: number): void => {
     this.rafId = 0;
-    if (!this.destroyed) this.draw();
+    if (this.destroyed) return;
+    const animating = this.animating(d3now());
+    this.budget.frame(time, animating);
+    this.syncMotion(time); // a tripped budget ends the running transitions at once
+    this.draw();
+    // While a transition runs, ask for the next frame here: relying on the d3 timer's tick alone skips a
+    // frame whenever its tick finds this one still pending.
+    if (animating) this.scheduleDraw();
   };
+
+  /** Transitions last TRANSITION_MS, or 0 under reduced motion or while the frame budget is spent. */
+  private syncMotion(now: number): void {
+    this.motion.duration = this.reducedMotion || !this.budget.allows(now) ? 0 : TRANSITION_MS;
+  }
 
   // ---------------------------------------------------------------- drawing
 

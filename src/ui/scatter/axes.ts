@@ -5,6 +5,7 @@
 import { axisBottom, axisLeft, easeCubicOut, type Axis, type NumberValue, type ScaleLinear, type Selection } from 'd3';
 import { tickCounts } from './style';
 import type { Scales } from './viewport';
+import type { Motion } from './motion';
 
 export interface Ticks {
   values: number[];
@@ -31,7 +32,7 @@ export class AxesSvg {
     private readonly axisY: GSel,
     private readonly gridX: GSel,
     private readonly gridY: GSel,
-    private readonly duration: number,
+    private readonly motion: Motion,
   ) {}
 
   /** The plot area is `height` px tall: the x axis and its grid sit at its bottom. */
@@ -49,7 +50,7 @@ export class AxesSvg {
       [this.gridY, axisLeft(s.y).ticks(n.y).tickSize(-width).tickFormat(() => '')],
     ];
     for (const [g, ax] of groups) {
-      if (animate) g.transition().duration(this.duration).ease(easeCubicOut).call(ax);
+      if (animate) g.transition().duration(this.motion.duration).ease(easeCubicOut).call(ax);
       else g.interrupt().call(ax);
     }
   }

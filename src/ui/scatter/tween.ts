@@ -1,6 +1,7 @@
 /** Animated [N×2] point set: from → to over `duration` ms with cubic-out easing. No DOM. */
 import { easeCubicOut } from 'd3';
 import { lerpPoints } from './geometry';
+import type { Motion } from './motion';
 
 export class PointTween {
   private from: Float32Array | null = null;
@@ -9,7 +10,7 @@ export class PointTween {
   private start = 0;
   private running = false;
 
-  constructor(private readonly duration: number) {}
+  constructor(private readonly motion: Motion) {}
 
   /** Where the points are going (the last set value). */
   get target(): Float32Array | null {
@@ -17,7 +18,7 @@ export class PointTween {
   }
 
   active(now: number): boolean {
-    return this.running && now - this.start < this.duration;
+    return this.running && now - this.start < this.motion.duration;
   }
 
   set(next: Float32Array | null, now: number): void {
@@ -26,7 +27,7 @@ export class PointTween {
       this.running = false;
       return;
     }
-    if (this.to && this.duration > 0) {
+    if (this.to && this.motion.duration > 0) {
       // Start from wherever the points are now (mid-transition included).
       const cur = this.valueAt(now);
       if (cur === this.buf) this.buf = null; // `from` keeps that buffer; lerp into a fresh one
@@ -44,7 +45,8 @@ export class PointTween {
   valueAt(now: number): Float32Array | null {
     if (!this.to) return null;
     if (!this.running) return this.to;
-    const t = (now - this.start) / this.duration;
+    // Motion switched off mid-transition: the target at once.
+    const t = this.motion.duration > 0 ? (now - this.start) / this.motion.duration : 1;
     if (t >= 1) {
       this.running = false;
       this.from = null;

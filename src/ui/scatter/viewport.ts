@@ -6,6 +6,7 @@
 import { easeCubicOut, scaleLinear, zoomIdentity, type ScaleLinear, type ZoomTransform } from 'd3';
 import { defaultDomain, interpolateDomain, matchAspect, nextDomain, type Domain, type Extent } from './geometry';
 import type { Mapping } from './pointLayer';
+import type { Motion } from './motion';
 
 export interface Scales {
   x: ScaleLinear<number, number>;
@@ -28,7 +29,7 @@ export class Viewport {
   private zoomed = false;
   private axesDirty = true;
 
-  constructor(private readonly duration: number) {}
+  constructor(private readonly motion: Motion) {}
 
   /** The user has panned or zoomed (auto-fit is off until reset). */
   get userZoomed(): boolean {
@@ -50,7 +51,7 @@ export class Viewport {
   }
 
   animating(now: number): boolean {
-    return this.anim != null && now - this.anim.start < this.duration;
+    return this.anim != null && now - this.anim.start < this.motion.duration;
   }
 
   /** New plot-area size; returns false when it did not change. */
@@ -136,7 +137,7 @@ export class Viewport {
       const from = this.visibleDomain(now);
       this.base = p.to;
       this.fitted = true;
-      if (p.animate && this.duration > 0 && this.hasSize) {
+      if (p.animate && this.motion.duration > 0 && this.hasSize) {
         this.anim = { from, to: p.to, start: now };
         this.axesDirty = false;
         return 'animate';
@@ -183,13 +184,13 @@ export class Viewport {
     const cur = this.pending?.to ?? (this.fitted ? this.base : null);
     const next = nextDomain(cur, cand);
     if (cur && next === cur) return;
-    this.pending = { to: next, animate: animate && this.fitted && this.duration > 0 };
+    this.pending = { to: next, animate: animate && this.fitted && this.motion.duration > 0 };
   }
 
   private displayedBase(now: number): Domain {
     const a = this.anim;
     if (!a) return this.base;
-    const t = (now - a.start) / this.duration;
+    const t = this.motion.duration > 0 ? (now - a.start) / this.motion.duration : 1;
     if (t >= 1) {
       this.anim = null;
       return this.base;
