@@ -5,11 +5,10 @@
  * with a notice. Tiny model, 100 probe digits, batch 16: SwiftShader steps slowly.
  */
 import { copyFile, mkdir, readFile } from 'node:fs/promises';
-import type { Download } from '@playwright/test';
 import { resolve } from 'node:path';
 import type { Locator, Page } from '@playwright/test';
 import { test, expect, sharePage } from '../testkit/fixtures';
-import { openApp, pause, stepOfRun, stepsOf, train } from '../testkit/app';
+import { downloadWeights, openApp, pause, stepOfRun, stepsOf, train } from '../testkit/app';
 import { settled } from '../testkit/readout';
 
 const ARTIFACTS = resolve(import.meta.dirname, 'artifacts');
@@ -117,13 +116,7 @@ test.describe.serial('the loss family', () => {
     await trainTo(page, ['softmax', 'center'], 10);
     const before = await page.getByTestId('readout-center').textContent();
     const tight = await page.getByTestId('compactness-center').textContent();
-    const got: Download[] = [];
-    const two = new Promise<void>((done) => {
-      const on = (d: Download) => { got.push(d); if (got.length === 2) { page.off('download', on); done(); } };
-      page.on('download', on);
-    });
-    await region.getByRole('button', { name: 'Download weights' }).click();
-    await two;
+    const got = await downloadWeights(page, region);
     await mkdir(ARTIFACTS, { recursive: true });
     const files = await Promise.all(got.map(async (d) => { const f = resolve(ARTIFACTS, `arc-${d.suggestedFilename()}`); await d.saveAs(f); return f; }));
     const json = JSON.parse(await readFile(files.find((f) => f.endsWith('.json'))!, 'utf8'));

@@ -7,7 +7,7 @@ import type { Locator, Page, Download } from '@playwright/test';
 import { mkdir, readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { test, expect, sharePage } from '../testkit/fixtures';
-import { appUrl, openApp, stepsOf } from '../testkit/app';
+import { appUrl, downloadWeights, openApp, stepsOf } from '../testkit/app';
 import { parseQuery } from '../src/state/params';
 import presetsFile from '../src/train/presets.json' with { type: 'json' };
 
@@ -267,13 +267,7 @@ test.describe.serial('Flock UI', () => {
     const tight = await Promise.all(RUNS.map((r) => page.getByTestId(`compactness-${r}`).textContent()));
     const files: Record<string, string[]> = {};
     for (const run of RUNS) {
-      const got: Download[] = [];
-      const two = new Promise<void>((done) => {
-        const on = (d: Download) => { got.push(d); if (got.length === 2) { page.off('download', on); done(); } };
-        page.on('download', on);
-      });
-      await region(page, run).getByRole('button', { name: 'Download weights' }).click();
-      await two;
+      const got = await downloadWeights(page, region(page, run));
       const names = got.map((d) => d.suggestedFilename()).sort();
       expect(names[0]).toMatch(new RegExp(`^flock-${run}-step\\d+-model\\.json$`));
       expect(names[1]).toBe(names[0].replace(/\.json$/, '.weights.bin'));

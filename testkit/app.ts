@@ -4,11 +4,23 @@
  */
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { expect, type Page } from '@playwright/test';
+import { expect, type Download, type Locator, type Page } from '@playwright/test';
 import { stepOf } from './readout';
 
 /** The e2e build (`npm run build:e2e`), or the folder in $FLOCK_DIST_E2E. */
 export const DIST_E2E = process.env.FLOCK_DIST_E2E ? resolve(process.env.FLOCK_DIST_E2E) : resolve(import.meta.dirname, '../dist-e2e');
+
+/** Clicks a panel's "Download weights" and waits for both downloads of the pair (model.json, weights.bin). */
+export async function downloadWeights(page: Page, panel: Locator): Promise<Download[]> {
+  const got: Download[] = [];
+  const two = new Promise<void>((done) => {
+    const on = (d: Download) => { got.push(d); if (got.length === 2) { page.off('download', on); done(); } };
+    page.on('download', on);
+  });
+  await panel.getByRole('button', { name: 'Download weights' }).click();
+  await two;
+  return got;
+}
 
 /** The sub-path the specs serve the build from. */
 export const PREFIX = '/flock/';

@@ -3,7 +3,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { composedCenterLoss } from '../src/train/centerLoss';
 import { initialWeights } from '../src/train/model';
 import { PRESETS } from '../src/train/presets';
-import { Run } from '../src/train/trainer';
+import { Run, type RunHyper } from '../src/train/trainer';
 import { SaveFileError, artifactsFromJson, decodeRun, encodeRun, type SavedRunMeta } from '../src/train/savefile';
 import { B, batch, c0 } from './batches';
 import { openSave } from '../src/worker/saveFiles';
@@ -11,8 +11,9 @@ import { openSave } from '../src/worker/saveFiles';
 const hyper = { optimizer: 'adam' as const, lr: 0.01, lambda: 0.3, alpha: 0.5, update: 'caffe' as const };
 const meta: SavedRunMeta = { version: 1, run: 'center', model: 'tiny', seed: 1, lambda: 0.3, alpha: 0.5, update: 'caffe', lr: 0.01, batch: B, accuracy: 0.5 };
 
-async function trained(steps: number) {
-  const run = new Run(`save${Math.random()}`, PRESETS.tiny, initialWeights(PRESETS.tiny, 1), c0, { ...hyper }, composedCenterLoss);
+/** A run of the tiny preset from seed-1 weights after `steps` steps (center loss at `hyper`, or `over` on top). */
+async function trained(steps: number, over: Partial<RunHyper> = {}) {
+  const run = new Run(`save${Math.random()}`, PRESETS.tiny, initialWeights(PRESETS.tiny, 1), c0, { ...hyper, ...over }, composedCenterLoss);
   for (let i = 0; i < steps; i++) {
     const { x, y } = batch(i);
     const t = run.trainStep(x, y);
@@ -84,13 +85,7 @@ describe('run files (tfjs model.json + weights.bin)', () => {
 describe('run files of the loss family', () => {
   it('store the loss, its parameters and ring loss’s radius R; a version 1 file is a center-loss run', async () => {
     const ring = { ...hyper, loss: 'ring' as const, lambda: 0.1, ringLr: 1 };
-    const run = new Run(`ring${Math.random()}`, PRESETS.tiny, initialWeights(PRESETS.tiny, 1), c0, ring, composedCenterLoss);
-    for (let i = 0; i < 3; i++) {
-      const { x, y } = batch(i);
-      const t = run.trainStep(x, y);
-      await t.data();
-      tf.dispose([x, y, t]);
-    }
+    const run = await trained(3, ring);
     const cp = await run.checkpoint();
     expect(cp.radius).toBeGreaterThan(0);
     const ringMeta: SavedRunMeta = { ...meta, version: 2, run: 'center', loss: 'ring', lambda: 0.1, s: 10, m: 0.2, delta: 1, ringLr: 1 };
@@ -110,11 +105,7 @@ describe('run files of the loss family', () => {
 
   it('a cosine head keeps its batch-norm statistics; restored, it probes and trains on exactly as the original', async () => {
     const arc = { ...hyper, loss: 'arcface' as const, lambda: 0, s: 10, m: 0.2 };
-    const a = new Run(`arc${Math.random()}`, PRESETS.tiny, initialWeights(PRESETS.tiny, 1), c0, arc, composedCenterLoss);
-    for (let i = 0; i < 3; i++) {
-      const { x, y } = batch(i);
-      tf.dispose([a.trainStep(x, y), x, y]);
-    }
+    const a = await trained(3, arc);
     const cp = await a.checkpoint();
     // Three batches moved the running statistics away from their start (mean 0, variance 1).
     expect(cp.embedStats).toHaveLength(4);
@@ -145,9 +136,7 @@ describe('run files of the loss family', () => {
   });
 
   it('a file of another loss is refused by the panel, with a message that names both losses', async () => {
-    const arc = new Run(`arc${Math.random()}`, PRESETS.tiny, initialWeights(PRESETS.tiny, 1), c0, { ...hyper, loss: 'arcface', lambda: 0, s: 10, m: 0.2 }, composedCenterLoss);
-    const { x, y } = batch(0);
-    tf.dispose([arc.trainStep(x, y), x, y]);
+    const arc = await trained(1, { loss: 'arcface', lambda: 0, s: 10, m: 0.2 });
     const cp = await arc.checkpoint();
     arc.dispose();
     const saved = await encodeRun({ meta: { ...meta, version: 3, loss: 'arcface', s: 10, m: 0.2 }, checkpoint: cp, cursor: { epoch: 0, offset: 16 } }, 'arc');

@@ -31,6 +31,11 @@ export type EmbeddingKind = 'prelu' | 'batchnorm';
 export const BN_MOMENTUM = 0.1;
 export const BN_EPS = 1e-5;
 
+/** Batch norm's output without affine parameters: (z − mean) / √(variance + ε). */
+function normalise(z: tf.Tensor2D, mean: tf.Tensor, variance: tf.Tensor): tf.Tensor2D {
+  return tf.div(tf.sub(z, mean), tf.sqrt(tf.add(variance, BN_EPS)));
+}
+
 /** PyTorch's default init for conv/linear weights and biases: U(−1/√fan_in, 1/√fan_in). */
 function uniform(rand: () => number, n: number, bound: number): Float32Array {
   const out = new Float32Array(n);
@@ -118,7 +123,7 @@ export class Net {
       const z = this.ip1(x);
       if (!this.stats) return tf.prelu(z, this.v('ip1/prelu')) as tf.Tensor2D;
       const [mean, variance] = tf.unstack(this.stats);
-      return tf.div(tf.sub(z, mean), tf.sqrt(tf.add(variance, BN_EPS))) as tf.Tensor2D;
+      return normalise(z, mean, variance);
     });
   }
 
@@ -133,7 +138,7 @@ export class Net {
       const z = this.ip1(x);
       const { mean, variance } = tf.moments(z, 0);
       out.batch = [tf.keep(mean as tf.Tensor1D), tf.keep(variance as tf.Tensor1D)];
-      return tf.div(tf.sub(z, mean), tf.sqrt(tf.add(variance, BN_EPS))) as tf.Tensor2D;
+      return normalise(z, mean, variance);
     });
     return { feat, batch: out.batch };
   }
